@@ -1,0 +1,170 @@
+"""The Python API behind the `kg` command, for scripts and notebooks:
+
+    from kg.api import KnowledgeGraph
+    with KnowledgeGraph.open() as graph:            # embedded engine in ./.kg, or Neo4j via NEO4J_URI
+        report = graph.ingest(["examples/articles"])
+        rows = graph.query("designations-by-country", country="United Kingdom")
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from . import export, queries, write
+from .config import Settings
+from .model import Analysis, Article
+from .pipeline import analyse_all
+from .read import DEFAULT_MAX_BYTES, Copy, Problem, read_articles
+from .store import FalkorStore, Neo4jStore, Store
+
+
+@dataclass
+class IngestReport:
+    written: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    claims: int = 0
+    copies: int = 0
+    repaired: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # files not ingested, with the reason
+    warnings: list[str] = field(default_factory=list)  # ingested, but with a remark
+
+    @property
+    def failed(self) -> list[Problem]:
+        return [p for p in self.problems if not p.skipped]
+
+    def summary(self) -> str:
+        parts = [f"{self.written} articles written", f"{self.claims} claims", f"{self.unchanged} unchanged"]
+        if self.replaced:
+            parts.append(f"{self.replaced} replaced (text changed)")
+        if self.copies:
+            parts.append(f"{self.copies} duplicate files folded into their article")
+        if self.repaired:
+            parts.append(f"{len(self.repaired)} half-written articles repaired")
+        skipped = len(self.problems) - len(self.failed)
+        if skipped:
+            parts.append(f"{skipped} files skipped")
+        if self.failed:
+            parts.append(f"{len(self.failed)} files FAILED")
+        return "; ".join(parts)
+
+
+Progress = Callable[[str, int], None]  # (event, count): "article" once per article, "claims" with a count
+
+
+class KnowledgeGraph:
+    def __init__(self, store: Store):
+        self.store = store
+
+    @classmethod
+    def open(cls, **overrides: Any) -> "KnowledgeGraph":
+        """Neo4j if a URI is configured (argument or NEO4J_URI), else the embedded engine in KG_HOME."""
+        settings = Settings.from_env(**overrides)
+        if settings.neo4j_uri:
+            store: Store = Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password or "",
+                                      settings.neo4j_database)
+        else:
+            store = FalkorStore(settings.home)
+        return cls(store)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- ingest ---------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | Path], workers: int = 1, batch_size: int = 32,
+               max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> IngestReport:
+        """Read, analyse and write every article under `paths`. Unchanged articles are skipped,
+        changed ones replaced; bad files are reported in the result and the rest still ingested."""
+        report = IngestReport()
+        self.store.setup_schema()
+        report.repaired = write.repair(self.store)
+        copies: list[Copy] = []
+        stale: set[str] = set()
+
+        def fresh(items: Iterator[Article | Copy | Problem]) -> Iterator[Article]:
+            for chunk in _chunks(items, batch_size):
+                articles = [a for a in chunk if isinstance(a, Article)]
+                for item in chunk:
+                    if isinstance(item, Problem):
+                        report.problems.append(item)
+                    elif isinstance(item, Copy):
+                        copies.append(item)
+                known = {r["id"]: r["hash"] for r in self.store.read(
+                    "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN a.id AS id, a.content_hash AS hash",
+                    {"ids": [a.id for a in articles]})}
+                changed = [a.id for a in articles if a.id in known and known[a.id] != a.content_hash]
+                if changed:
+                    report.replaced += len(changed)
+                    stale.update(r["key"] for r in self.store.read(
+                        "UNWIND $ids AS id MATCH (:Article {id: id})-[:MENTIONS]->(e:Entity) RETURN e.key AS key",
+                        {"ids": changed}))
+                for a in articles:
+                    report.warnings += [f"{a.path}: {w}" for w in a.warnings]
+                    if known.get(a.id) == a.content_hash:
+                        report.unchanged += 1
+                        if progress:
+                            progress("article", 1)
+                    else:
+                        yield a
+
+        analysed = analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers)
+        for batch in _chunks(analysed, batch_size):
+            write.write_batch(self.store, batch, stale)
+            stale.clear()
+            report.written += len(batch)
+            report.claims += sum(len(r.claims) for r in batch)
+            if progress:
+                progress("article", len(batch))
+                progress("claims", sum(len(r.claims) for r in batch))
+        if copies:
+            self.store.write([(
+                "UNWIND $copies AS row MATCH (a:Article {id: row.id}) "
+                "SET a.paths = CASE WHEN row.path IN a.paths THEN a.paths ELSE a.paths + row.path END",
+                {"copies": [{"id": c.article_id, "path": c.path} for c in copies]})])
+            report.copies = len(copies)
+        return report
+
+    def write(self, results: list[Analysis]) -> None:
+        """Write already analysed articles (one batch)."""
+        write.write_batch(self.store, results)
+
+    def remove(self, article_ids: list[str]) -> list[str]:
+        """Retract articles; returns the ids that were in the graph."""
+        return write.remove_articles(self.store, article_ids)
+
+    # --- read -----------------------------------------------------------------------------
+    def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a canned query of queries/ by name with checked parameters."""
+        q = queries.get(name)
+        return self.store.read(q.cypher, q.bind(params))
+
+    def claims(self) -> Iterator[dict]:
+        return export.claims(self.store)
+
+    def entities(self) -> Iterator[dict]:
+        return export.entities(self.store)
+
+    def stats(self) -> dict[str, Any]:
+        counts = {}
+        for label in ("Article", "Entity", "Person", "Organization", "Country", "Location", "Event", "Claim"):
+            counts[label] = self.store.read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
+        counts["relationships"] = self.store.read("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+        by_predicate = {r["p"]: r["n"] for r in self.store.read(
+            "MATCH (c:Claim) RETURN c.predicate AS p, count(c) AS n ORDER BY p")}
+        return {"backend": self.store.backend, "location": self.store.location, "counts": counts,
+                "claims_by_predicate": by_predicate}
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

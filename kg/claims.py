@@ -1,0 +1,642 @@
+"""Claim extraction: rules over the dependency parse and the resolved entity spans of each sentence.
+
+Every rule looks for the words of kg/data/patterns.toml, finds the entities the grammar ties to them,
+and decides the claim's kind from its context: a designation under "urged … to", "should" or
+"called for" is a call for designation, one under "not"/"refused to" a denial, and so on."""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from . import __version__
+from .dates import resolve_date
+from .model import Article, Claim
+from .resources import data
+
+AUTHORITY_TYPES = {"Country", "Organization"}
+GROUP_TYPES = {"Organization"}
+
+
+@dataclass
+class Words:
+    designate: set[str]
+    list_verbs: set[str]
+    list_nouns: set[str]
+    terror: set[str]
+    designated_suffix: re.Pattern
+    call_verbs: set[str]
+    call_nouns: set[str]
+    modals: set[str]
+    negators: set[str]
+    refuse: set[str]
+    denial_phrases: list[str]
+    revoke: set[str]
+    reporting: set[str]
+    roles: set[str]
+    not_leading: set[str]
+    lead_verbs: set[str]
+    former: set[str]
+    part_nouns: set[str]
+    backed_suffix: re.Pattern
+    support_verbs: set[str]
+    examples: list[str]
+
+
+@cache
+def words() -> Words:
+    p = data("patterns")
+    return Words(
+        designate=set(p["designation"]["verbs"]), list_verbs=set(p["designation"]["list_verbs"]),
+        list_nouns=set(p["designation"]["list_nouns"]), terror=set(p["designation"]["terror_words"]),
+        designated_suffix=re.compile(rf"^(.+?)-({'|'.join(p['designation']['adjective_suffixes'])})$", re.I),
+        call_verbs=set(p["call"]["verbs"]), call_nouns=set(p["call"]["nouns"]), modals=set(p["call"]["modals"]),
+        negators=set(p["denial"]["negators"]), refuse=set(p["denial"]["verbs"]),
+        denial_phrases=p["denial"]["phrases"], revoke=set(p["revocation"]["verbs"]),
+        reporting=set(p["reporting"]["verbs"]), roles=set(p["leadership"]["roles"]),
+        not_leading=set(p["leadership"]["not_leading"]), lead_verbs=set(p["leadership"]["verbs"]),
+        former=set(p["leadership"]["former"]), part_nouns=set(p["part_of"]["nouns"]),
+        backed_suffix=re.compile(rf"^(.+?)-({'|'.join(p['support']['adjective_suffixes'])})$", re.I),
+        support_verbs=set(p["support"]["verbs"]), examples=p["support"]["examples"])
+
+
+# --- entity helpers -------------------------------------------------------------------------
+
+def entity_at(token: Token) -> Span | None:
+    """The resolved entity span the token is part of."""
+    if token.ent_type_ and token.ent_kb_id_:
+        for ent in token.doc.ents:
+            if ent.start <= token.i < ent.end:
+                return ent
+    return None
+
+
+def referent(token: Token, types: set[str] | None = None) -> list[Span]:
+    """The entities a noun phrase headed by `token` stands for: the entity itself, its
+    apposition ("the group Hezbollah"), the noun it is in apposition to, the subject of a
+    copula ("X is the arm"), or the antecedent of "which"/"both of which"."""
+    found: list[Span] = []
+
+    def add(span: Span | None):
+        if span is not None and (types is None or span.label_ in types) and all(span != f for f in found):
+            found.append(span)
+
+    ent = entity_at(token)
+    if ent is not None:
+        add(ent)
+        return found
+    if token.lower_ in ("which", "who", "that", "both", "all", "each"):
+        clause = next((a for a in token.ancestors if a.dep_ == "relcl"), None)
+        if clause is not None:
+            both = token.lower_ == "both" or any(t.lower_ == "both" for t in token.ancestors if t.i > clause.head.i)
+            head = clause.head
+            base = referent(head, types)
+            if token.lower_ == "both" or both or any(c.lower_ == "both" for c in clause.children):
+                for t in head.subtree:
+                    if t.dep_ == "appos" and t.head == head:
+                        for span in referent(t, types):
+                            add(span)
+                if head.dep_ == "appos":
+                    for span in referent(head.head, types):
+                        add(span)
+            for span in base:
+                add(span)
+            return found
+    for child in token.children:
+        if child.dep_ == "appos":
+            for span in referent(child, types):
+                add(span)
+    if found:
+        return found
+    for child in token.children:  # "the Iran-backed group Hezbollah": entity as compound of the head
+        if child.dep_ in ("compound", "nmod") and entity_at(child) is not None and entity_at(child).end == token.i:
+            add(entity_at(child))
+    if token.dep_ == "appos":
+        add(entity_at(token.head))
+    if token.dep_ in ("attr",) and token.head.lemma_ == "be":
+        for s in token.head.children:
+            if s.dep_ in ("nsubj", "nsubjpass"):
+                for span in referent(s, types):
+                    add(span)
+    return found
+
+
+# --- context: who says it, is it a call, a denial --------------------------------------------
+
+@dataclass
+class Context:
+    modality: str  # asserted | called_for | denied | revoked
+    caller: Span | None = None
+    addressee: Span | None = None
+
+
+def _clause_chain(token: Token) -> Iterator[Token]:
+    """The token and the verbs/nouns that govern it, up to the sentence root."""
+    current = token
+    while True:
+        yield current
+        if current.head == current:
+            return
+        current = current.head
+
+
+def _subject(verb: Token) -> Span | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.tag_ != "WDT":
+            spans = referent(child)
+            if spans:
+                return spans[0]
+    return None
+
+
+def context_of(trigger: Token) -> Context:
+    w = words()
+    sent = trigger.sent
+    text = sent.text.lower()
+    for child in trigger.children:
+        if child.dep_ == "neg" or child.lower_ in w.negators and child.dep_ in ("neg", "advmod", "det"):
+            return Context("denied")
+    chain = list(_clause_chain(trigger))
+    for i, tok in enumerate(chain[1:], 1):
+        below = chain[i - 1]
+        if tok.lemma_ in w.refuse or (tok.lemma_ in ("fall", "stop") and "short" in text):
+            return Context("denied")
+        if tok.lemma_ in w.call_verbs and tok.pos_ in ("VERB", "AUX") or tok.lemma_ in w.call_nouns and tok.pos_ == "NOUN":
+            addressee = None
+            for child in tok.children:
+                if child.dep_ in ("dobj", "dative") and child != below:
+                    spans = referent(child, AUTHORITY_TYPES)
+                    addressee = spans[0] if spans else None
+            return Context("called_for", _subject(tok) or _possessor(tok), addressee)
+    for child in trigger.children:
+        if child.dep_ == "aux" and child.lower_ in w.modals:
+            speaker = _reporting_subject(trigger)
+            return Context("called_for", speaker, _subject(trigger))
+    if any(p in text[max(0, trigger.idx - sent.start_char - 40):trigger.idx - sent.start_char] for p in w.denial_phrases):
+        return Context("denied")
+    return Context("asserted")
+
+
+def _possessor(noun: Token) -> Span | None:
+    for child in noun.children:
+        if child.dep_ == "poss":
+            spans = referent(child)
+            return spans[0] if spans else None
+    return None
+
+
+def _reporting_subject(token: Token) -> Span | None:
+    """Who says the clause `token` is in: "X said (that) …", "according to X"."""
+    w = words()
+    for tok in _clause_chain(token):
+        if tok.lemma_ in w.reporting and tok.pos_ == "VERB" and tok != token:
+            subject = _subject(tok)
+            if subject is not None:
+                return subject
+    for tok in token.sent:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
+            for t in tok.nbor().subtree:
+                if entity_at(t) is not None:
+                    return entity_at(t)
+    return None
+
+
+# --- the rules -------------------------------------------------------------------------------
+
+@dataclass
+class Found:
+    predicate: str
+    subject: Span
+    object: Span
+    trigger: Token
+    rule: str
+    confidence: float
+    addressee: Span | None = None
+    speaker: Span | None = None
+    authority: Span | None = None
+    role: str | None = None
+    former: bool = False
+
+
+PREDICATE_OF = {"asserted": "DESIGNATED_AS_TERRORIST", "called_for": "CALLED_FOR_DESIGNATION",
+                "denied": "DENIED_DESIGNATION", "revoked": "REVOKED_DESIGNATION"}
+
+
+def _has_terror_word(tokens) -> bool:
+    w = words()
+    return any(t.lower_ in w.terror or t.lower_.split("-")[0] in w.terror for t in tokens)
+
+
+def _agent(verb: Token) -> Span | None:
+    """Who acts: the subject, the passive agent, the object of "thanked X for designating", or the
+    subject of the verb this one is coordinated with."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for t in child.children:
+                spans = referent(t, AUTHORITY_TYPES)
+                if spans:
+                    return spans[0]
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            spans = referent(child, AUTHORITY_TYPES)
+            return spans[0] if spans else None
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "for":  # "thanked the UK government for designating"
+        governor = verb.head.head
+        for child in governor.children:
+            if child.dep_ == "dobj":
+                spans = referent(child, AUTHORITY_TYPES)
+                if spans:
+                    return spans[0]
+    if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ == "xcomp":
+            for child in verb.head.children:
+                if child.dep_ == "dobj":
+                    spans = referent(child, AUTHORITY_TYPES)
+                    if spans:
+                        return spans[0]
+        return _agent(verb.head)
+    return None
+
+
+def _objects(verb: Token) -> list[Span]:
+    out: list[Span] = []
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass", "oprd") or (child.dep_ == "nsubj" and verb.lemma_ == "be"):
+            for span in referent(child, GROUP_TYPES):
+                if span not in out:
+                    out.append(span)
+            for conj in child.conjuncts:
+                for span in referent(conj, GROUP_TYPES):
+                    if span not in out:
+                        out.append(span)
+    return out
+
+
+def _list_owner(list_noun: Token) -> Span | None:
+    return _possessor(list_noun)
+
+
+def designations(sent: Span) -> Iterator[Found]:
+    w = words()
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        verb_like = tok.pos_ in ("VERB", "AUX") or tok.tag_ in ("VBN", "VBG", "VBD")
+        # "designated/blacklisted/proscribed the IRGC (as) a terrorist organization"
+        if lemma in w.designate and verb_like and _has_terror_word(tok.subtree):
+            yield from _designation(tok, _agent(tok), _objects(tok), "verb", 0.9)
+        # "added X to its list of Foreign Terrorist Organizations", "be included on the terror blacklist"
+        elif lemma in w.list_verbs and verb_like:
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("to", "on", "onto"):
+                    lists = [t for t in prep.children if t.lemma_.lower() in w.list_nouns]
+                    if lists and _has_terror_word(lists[0].subtree):
+                        agent = _agent(tok) or _list_owner(lists[0])
+                        yield from _designation(tok, agent, _objects(tok), "added to list", 0.85)
+        # "X (is/are) (already) on the US's terror watch list"
+        elif lemma == "be" and tok.pos_ in ("AUX", "VERB"):
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ == "on":
+                    lists = [t for t in prep.children if t.lemma_.lower() in w.list_nouns]
+                    if lists and _has_terror_word(lists[0].subtree):
+                        yield from _designation(tok, _list_owner(lists[0]), _objects(tok), "on list", 0.8)
+        # "designation of X" under "calls for" / "urged"
+        elif lemma == "designation" and tok.pos_ == "NOUN":
+            objects = [s for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for p in c.children for s in referent(p, GROUP_TYPES)]
+            if objects:
+                ctx = context_of(tok)
+                if ctx.modality == "called_for" and ctx.caller is not None:
+                    for obj in objects:
+                        yield Found("CALLED_FOR_DESIGNATION", ctx.caller, obj, tok, "call for designation", 0.8,
+                                    addressee=ctx.addressee)
+        # "a U.S.-designated terrorist organization"
+        m = w.designated_suffix.match(tok.text)
+        if m or (tok.lower_ in ("designated", "listed", "blacklisted", "proscribed") and tok.i >= 2
+                 and tok.nbor(-1).text == "-"):
+            yield from _adjectival(tok, "designation")
+
+
+def _designation(trigger: Token, agent: Span | None, objects: list[Span], rule: str, confidence: float) -> Iterator[Found]:
+    if not objects:
+        return
+    ctx = context_of(trigger)
+    if ctx.modality == "called_for":
+        caller = ctx.caller
+        addressee = ctx.addressee or agent
+        if caller is None or caller == addressee:
+            return
+        for obj in objects:
+            yield Found("CALLED_FOR_DESIGNATION", caller, obj, trigger, rule, confidence - 0.1, addressee=addressee)
+        return
+    if agent is None:
+        return
+    predicate = PREDICATE_OF[ctx.modality]
+    if trigger.lemma_.lower() in words().revoke:
+        predicate = "REVOKED_DESIGNATION"
+    for obj in objects:
+        if obj != agent:
+            yield Found(predicate, agent, obj, trigger, rule, confidence, speaker=_reporting_subject(trigger))
+
+
+def _adjectival(tok: Token, kind: str) -> Iterator[Found]:
+    """"a U.S.-designated terrorist group", "the Iran-backed group Hezbollah": the prefix names the
+    actor; the thing described is the entity the phrase stands next to."""
+    doc = tok.doc
+    if "-" in tok.text:
+        prefix_tokens = [tok]
+    else:
+        prefix_tokens = [doc[tok.i - 2]]
+    actor = next((entity_at(t) for t in prefix_tokens if entity_at(t) is not None), None)
+    if actor is None:
+        return
+    if kind == "designation" and not _has_terror_word(doc[tok.i:min(len(doc), tok.i + 4)]):
+        return
+    target = _described(tok, actor)
+    if target is None or target == actor:
+        return
+    if kind == "designation":
+        yield Found("DESIGNATED_AS_TERRORIST", actor, target, tok, "adjective", 0.8)
+    else:
+        yield Found("SUPPORTS", actor, target, tok, "adjective", 0.8)
+
+
+def _described(tok: Token, actor: Span) -> Span | None:
+    """The organisation a pre-modifier describes: the next one in the same noun phrase, else (for
+    an apposition after a comma) the one just before it."""
+    doc, sent = tok.doc, tok.sent
+    start = actor.start
+    for t in doc[tok.i + 1:min(sent.end, tok.i + 5)]:
+        if t.text in (",", ";", "(", ")") or t.pos_ == "VERB":
+            break
+        ent = entity_at(t)
+        if ent is not None and ent.label_ in GROUP_TYPES and ent != actor:
+            return ent
+    before = [t for t in doc[sent.start:start]]
+    lead = [t for t in before[-3:] if t.pos_ in ("DET", "ADJ", "PUNCT") or t.lower_ in ("a", "an", "the")]
+    if before and any(t.text == "," for t in before[-3:]) or lead and before[-len(lead) - 1:-len(lead)] and \
+            before[-len(lead) - 1].text == ",":
+        for t in reversed(before[-10:]):
+            ent = entity_at(t)
+            if ent is not None and ent.label_ in GROUP_TYPES:
+                return ent
+            if t.text in (";", "."):
+                break
+    return None
+
+
+def leaders(sent: Span) -> Iterator[Found]:
+    w = words()
+    ents = [e for e in sent.ents if e.kb_id_]
+    for ent in ents:
+        if ent.label_ != "Person":
+            continue
+        before = sent.doc[max(sent.start, ent.start - 6):ent.start]
+        after = sent.doc[ent.end:min(sent.end, ent.end + 14)]
+        # "IRGC commander Qassem Soleimani", "Hamas leader Ismail Haniyeh"
+        role = _role_before(before)
+        if role is not None:
+            role_tok, org = role
+            yield Found("LEADS", ent, org, role_tok, "title before name", 0.85, role=role_tok.lower_,
+                        former=_is_former(before))
+        # "Qassem Suleimani, leader of the Quds Force" / "Esmail Qaani, IRGC Qods Force commander"
+        if len(after) > 1 and after[0].text in (",", "("):
+            found = _role_phrase(after[1:])
+            if found is not None:
+                role_tok, org = found
+                yield Found("LEADS", ent, org, role_tok, "apposition", 0.85, role=role_tok.lower_,
+                            former=_is_former(after[1:role_tok.i - after.start + 1]))
+    for tok in sent:
+        # "the head of Hamas' political bureau, Ismail Haniyeh"
+        if tok.lemma_.lower() in w.roles and tok.pos_ in ("NOUN", "PROPN") and not _deputy(tok):
+            org = _org_after_of(tok)
+            if org is None:
+                continue
+            tail = sent.doc[org.end:min(sent.end, org.end + 6)]
+            comma = next((t for t in tail if t.text == ","), None)
+            if comma is not None and comma.i + 1 < sent.end:
+                person = entity_at(sent.doc[comma.i + 1])
+                if person is not None and person.label_ == "Person" and not any(
+                        entity_at(t) is not None for t in sent.doc[org.end:comma.i]):
+                    yield Found("LEADS", person, org, tok, "title then name", 0.8, role=tok.lower_)
+            # "Soleimani … was the head of the Quds Force", "As the head of the IRGC Quds Force, Suleimani"
+            person = _copula_or_as_subject(tok)
+            if person is not None:
+                yield Found("LEADS", person, org, tok, "predicate", 0.85, role=tok.lower_,
+                            former=_is_former(list(tok.head.children) + [tok]))
+        # "(the Quds Force …,) formerly led by Qasem Soleimani" / "Soleimani led the Quds Force"
+        if tok.lemma_.lower() in w.lead_verbs and tok.pos_ == "VERB":
+            by = [c for c in tok.children if c.dep_ == "agent"]
+            if by:
+                people = [entity_at(t) for t in by[0].subtree if entity_at(t) is not None]
+                org = _led_thing(tok)
+                if people and people[0].label_ == "Person" and org is not None:
+                    yield Found("LEADS", people[0], org, tok, "led by", 0.8, role=tok.lemma_,
+                                former=_is_former(tok.children))
+            else:
+                subject, objects = _subject(tok), _objects(tok)
+                if subject is not None and subject.label_ == "Person" and objects:
+                    yield Found("LEADS", subject, objects[0], tok, "leads", 0.8, role=tok.lemma_,
+                                former=tok.tag_ == "VBD" or _is_former(tok.children))
+
+
+def _deputy(role: Token) -> bool:
+    w = words()
+    return any(t.lower_ in w.not_leading for t in role.doc[max(0, role.i - 2):role.i]) or role.lower_ in w.not_leading
+
+
+def _is_former(tokens) -> bool:
+    w = words()
+    return any(t.lower_ in w.former or t.lower_.startswith("then-") or t.lower_ == "ex-" for t in tokens)
+
+
+def _role_before(before: Span) -> tuple[Token, Span] | None:
+    """ORG (adjectives) ROLE immediately before a name."""
+    w = words()
+    if not len(before):
+        return None
+    last = before[-1]
+    if last.lemma_.lower() not in w.roles or _deputy(last):
+        return None
+    for t in reversed(list(before)[:-1]):
+        ent = entity_at(t)
+        if ent is not None:
+            return (last, ent) if ent.label_ in GROUP_TYPES else None
+        if t.pos_ not in ("ADJ", "PROPN", "NOUN", "PART") or t.text in (",", "("):
+            return None
+    return None
+
+
+def _role_phrase(tokens: Span) -> tuple[Token, Span] | None:
+    """After "NAME,": "(a|the) (adj) ROLE of (the …) ORG" or "ORG ROLE"."""
+    w = words()
+    for i, t in enumerate(tokens):
+        if t.text in (",", ";", ".") or t.pos_ == "VERB":
+            return None
+        if t.lemma_.lower() in w.roles and not _deputy(t):
+            org = _org_after_of(t)
+            if org is not None:
+                return t, org
+            prev = [entity_at(x) for x in tokens[:i] if entity_at(x) is not None]
+            if prev and prev[-1].label_ in GROUP_TYPES and prev[-1].end == t.i:
+                return t, prev[-1]
+            return None
+    return None
+
+
+def _org_after_of(role: Token) -> Span | None:
+    """The organisation in "ROLE of (the adj noun) ORG": only words that describe may stand between."""
+    doc = role.doc
+    if role.i + 1 >= role.sent.end or doc[role.i + 1].lower_ not in ("of", "for"):
+        return None
+    for t in doc[role.i + 2:min(role.sent.end, role.i + 9)]:
+        ent = entity_at(t)
+        if ent is not None:
+            return ent if ent.label_ in GROUP_TYPES else None
+        if t.text in (",", ";", ".", "(") or t.pos_ in ("VERB", "AUX", "ADP") and t.lower_ != "of":
+            return None
+    return None
+
+
+def _copula_or_as_subject(role: Token) -> Span | None:
+    head = role.head
+    if role.dep_ == "attr" and head.lemma_ == "be":
+        subject = _subject(head)
+        return subject if subject is not None and subject.label_ == "Person" else None
+    if role.dep_ == "pobj" and head.lower_ == "as":
+        subject = _subject(head.head)
+        return subject if subject is not None and subject.label_ == "Person" else None
+    return None
+
+
+def _led_thing(verb: Token) -> Span | None:
+    """What "led by X" describes: after a comma, the subject of the main clause; else its head."""
+    doc = verb.doc
+    previous = doc[verb.i - 1] if verb.i > verb.sent.start else None
+    after_comma = previous is not None and (previous.text == "," or previous.i > verb.sent.start and
+                                            doc[previous.i - 1].text == "," and previous.pos_ == "ADV")
+    if after_comma:
+        root = verb.sent.root
+        subject = _subject(root)
+        if subject is not None and subject.label_ in GROUP_TYPES:
+            return subject
+    spans = referent(verb.head, GROUP_TYPES)
+    return spans[0] if spans else None
+
+
+def parts(sent: Span) -> Iterator[Found]:
+    w = words()
+    for tok in sent:
+        if tok.lemma_.lower() not in w.part_nouns or tok.pos_ != "NOUN":
+            continue
+        parent = _org_after_of(tok)
+        if parent is None:
+            continue
+        units: list[Span] = []
+        if tok.dep_ == "appos":
+            units = [u for u in referent(tok.head, GROUP_TYPES)]
+        elif tok.dep_ == "attr" and tok.head.lemma_ == "be":
+            units = [u for c in tok.head.children if c.dep_ == "nsubj" for u in referent(c, GROUP_TYPES)]
+        for unit in units:
+            if unit != parent:
+                yield Found("PART_OF", unit, parent, tok, "arm of", 0.85)
+
+
+def supports(sent: Span) -> Iterator[Found]:
+    w = words()
+    for tok in sent:
+        m = w.backed_suffix.match(tok.text)
+        if m or (tok.lower_ in ("backed", "sponsored", "funded", "supported") and tok.i >= 2
+                 and tok.nbor(-1).text == "-"):
+            yield from _adjectival(tok, "support")
+        elif tok.lemma_.lower() in w.support_verbs and tok.pos_ == "VERB":
+            if any(c.dep_ == "neg" for c in tok.children):
+                continue
+            backer = _subject(tok)
+            if backer is None and tok.dep_ == "relcl":
+                spans = referent(tok.head, GROUP_TYPES | {"Country"})
+                backer = spans[0] if spans else None
+            if backer is None:
+                continue
+            for child in tok.children:
+                if child.dep_ != "dobj":
+                    continue
+                backed = referent(child, GROUP_TYPES | {"Country"})
+                if not backed:
+                    backed = _examples(child)
+                for target in backed:
+                    if target != backer:
+                        yield Found("SUPPORTS", backer, target, tok, "supports", 0.75)
+
+
+def _examples(noun: Token) -> list[Span]:
+    """Organisations listed after "such as"/"including" in a noun phrase, not possessors."""
+    w = words()
+    doc = noun.doc
+    subtree = list(noun.subtree)
+    text = " ".join(t.lower_ for t in subtree)
+    if not any(e in text for e in w.examples):
+        return []
+    found = []
+    for t in subtree:
+        ent = entity_at(t)
+        if ent is not None and ent.label_ in GROUP_TYPES and ent not in found:
+            if doc[ent.end - 1].i + 1 < len(doc) and doc[ent.end].lower_ in ("'s", "'"):
+                continue
+            found.append(ent)
+    return found
+
+
+RULES = (designations, leaders, parts, supports)
+
+
+def extract(article: Article, paragraphs: list[tuple[int, Doc]]) -> list[Claim]:
+    """Every claim of the article's parsed paragraphs, each once."""
+    claims: dict[str, Claim] = {}
+    for offset, doc in paragraphs:
+        for sent in doc.sents:
+            for rule in RULES:
+                for f in rule(sent):
+                    claim = _claim(article, offset, sent, f)
+                    if claim is not None:
+                        claims.setdefault(claim_id(article.id, claim), claim)
+    return list(claims.values())
+
+
+def claim_id(article_id: str, claim: Claim) -> str:
+    raw = "|".join([article_id, claim.predicate, claim.subject, claim.object, str(claim.start)])
+    return hashlib.sha1(raw.encode()).hexdigest()[:20]
+
+
+def _claim(article: Article, offset: int, sent: Span, f: Found) -> Claim | None:
+    if f.subject.kb_id_ == f.object.kb_id_:
+        return None
+    subject = f.subject
+    authority = None
+    if f.predicate.endswith("DESIGNATION") or f.predicate == "DESIGNATED_AS_TERRORIST":
+        authority = subject if subject.label_ == "Organization" else None
+    date = resolve_date(_date_words(f.trigger), article.date)
+    start = offset + sent.start_char
+    return Claim(
+        predicate=f.predicate, subject=subject.kb_id_, object=f.object.kb_id_, sentence=sent.text,
+        start=start, end=start + len(sent.text), evidence=sent.text, confidence=f.confidence,
+        rule=f"kg {__version__} {f.predicate.lower()}: {f.rule}",
+        addressee=f.addressee.kb_id_ if f.addressee is not None else None,
+        speaker=f.speaker.kb_id_ if f.speaker is not None and f.speaker.kb_id_ not in (subject.kb_id_,) else None,
+        authority=authority.kb_id_ if authority is not None else None,
+        role=f.role, former=f.former,
+        date=date.iso if date else None, date_precision=date.precision if date else None,
+        date_text=date.text if date else None)
+
+
+def _date_words(trigger: Token) -> str | None:
+    """The DATE expression attached to the claim's clause, if any."""
+    clause = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
+    candidates = [e for e in trigger.sent.ents if e.label_ == "DATE"]
+    for ent in candidates:
+        if any(t.head == clause or t.head.head == clause for t in ent) or ent.root.head == clause:
+            return ent.text
+    return None

@@ -1,0 +1,44 @@
+"""Dates of claims: absolute ones as stated, relative ones ("in April", "earlier this year",
+"January last year") resolved against the article's date with dateparser, each with its precision."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from dateparser.date import DateDataParser
+
+_HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+
+
+@dataclass
+class ClaimDate:
+    text: str
+    iso: str | None  # None when it cannot be placed in time
+    precision: str | None  # year | month | day
+
+
+def resolve_date(text: str | None, article_date: str | None) -> ClaimDate | None:
+    if not text:
+        return None
+    words = re.sub(r"^(in|on|since|from|by|during|at)\s+", "", text.strip(), flags=re.I)
+    words = re.sub(r"\b(earlier|later|early|late|mid-?)\s+", "", words, flags=re.I).strip()
+    base = datetime.fromisoformat(article_date) if article_date else None
+    if base is not None:  # "January last year": the year first, then dateparser does the rest
+        for word, shift in (("last", -1), ("this", 0), ("next", 1)):
+            words = re.sub(rf"\b{word} year\b", str(base.year + shift), words, flags=re.I)
+    if not _HAS_YEAR.search(words) and base is None:
+        return ClaimDate(text, None, None)  # "in April" of an undated article: kept as text
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if base is not None:
+        settings["RELATIVE_BASE"] = base
+    found = DateDataParser(languages=["en"], settings=settings).get_date_data(words)
+    if found is None or found.date_obj is None:
+        return ClaimDate(text, None, None)
+    day = found.date_obj.date()
+    if re.fullmatch(r"\d{4}", words):
+        return ClaimDate(text, f"{day.year:04d}", "year")
+    if _MONTH.search(words) and not re.search(r"\b([1-9]|[12]\d|3[01])(st|nd|rd|th)?\b", words):
+        return ClaimDate(text, day.strftime("%Y-%m"), "month")
+    return ClaimDate(text, day.isoformat(), "day")

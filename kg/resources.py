@@ -1,0 +1,24 @@
+"""Where kg's definition files live: `schema/` and `queries/` at the top of the source tree,
+or inside the package when kg is installed from a wheel."""
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def folder(name: str) -> Path:
+    """`schema` or `queries`: the copy in the package (wheel) or the one beside it (source tree)."""
+    for candidate in (PACKAGE / name, PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"kg cannot find its {name}/ folder next to {PACKAGE}")
+
+
+@cache
+def data(name: str) -> dict:
+    """A TOML file from kg/data/ (gazetteer, patterns, boilerplate)."""
+    with (PACKAGE / "data" / f"{name}.toml").open("rb") as fh:
+        return tomllib.load(fh)

@@ -1,0 +1,191 @@
+"""Write analysed articles to the graph, many articles per unit of work (UNWIND of rows).
+
+Each batch is one transaction on Neo4j and one MULTI/EXEC on FalkorDB. Articles are marked
+`status: 'writing'` first and `'done'` last, so a batch cut short by a crash is found and
+removed by `repair()` before the next ingest, which then writes those articles again."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from . import __version__
+from .claims import claim_id
+from .gazetteer import gazetteer
+from .model import Analysis
+from .store import Store
+
+ENTITY_LABELS = ("Person", "Organization", "Country", "Location", "Event")
+MODALITY = {"CALLED_FOR_DESIGNATION": "called_for", "DENIED_DESIGNATION": "denied",
+            "REVOKED_DESIGNATION": "revoked"}
+
+CLEAR_ARTICLES = """
+UNWIND $ids AS id
+MATCH (a:Article {id: id})
+OPTIONAL MATCH (a)-[:STATES]->(c:Claim)
+DETACH DELETE c
+"""
+DELETE_MENTIONS = """
+UNWIND $ids AS id
+MATCH (:Article {id: id})-[m:MENTIONS]->()
+DELETE m
+"""
+MARK_ARTICLES = """
+UNWIND $articles AS row
+MERGE (a:Article {id: row.id})
+SET a += row, a.status = 'writing'
+"""
+MERGE_ENTITIES = """
+UNWIND $entities AS row
+MERGE (e:Entity {key: row.key})
+ON CREATE SET e.id = row.id, e.name = row.name, e.type = row.type, e.known_aliases = row.known_aliases
+SET e.wikidata = row.wikidata, e:%s
+"""
+LINK_AGENCIES = """
+UNWIND $pairs AS pair
+MATCH (body:Entity {key: pair.body}), (state:Entity {key: pair.country})
+MERGE (body)-[:AGENCY_OF]->(state)
+"""
+MERGE_MENTIONS = """
+UNWIND $mentions AS row
+MATCH (a:Article {id: row.article}), (e:Entity {key: row.entity})
+MERGE (a)-[m:MENTIONS]->(e)
+SET m.forms = row.forms, m.count = row.count, m.reasons = row.reasons
+"""
+CREATE_CLAIMS = """
+UNWIND $claims AS row
+MATCH (a:Article {id: row.article}), (s:Entity {key: row.subject}), (o:Entity {key: row.object})
+CREATE (a)-[:STATES]->(c:Claim {id: row.id})
+SET c += row.props
+CREATE (c)-[:SUBJECT]->(s)
+CREATE (c)-[:OBJECT]->(o)
+"""
+LINK_CLAIM_ROLE = """
+UNWIND $links AS row
+MATCH (c:Claim {id: row.claim}), (e:Entity {key: row.entity})
+CREATE (c)-[:%s]->(e)
+"""
+REFRESH_ENTITIES = """
+UNWIND $keys AS key
+MATCH (e:Entity {key: key})<-[m:MENTIONS]-(:Article)
+UNWIND m.forms AS form
+WITH e, form ORDER BY form
+WITH e, collect(DISTINCT form) AS forms
+SET e.aliases = forms
+WITH e, forms
+MATCH (e)<-[m:MENTIONS]-(:Article)
+UNWIND m.reasons AS reason
+WITH e, forms, reason ORDER BY reason
+WITH e, forms, collect(DISTINCT reason) AS reasons
+SET e.merge_reasons = reasons,
+    e.names = reduce(s = e.name, x IN coalesce(e.known_aliases, []) + forms | s + ' | ' + x)
+"""
+DELETE_ORPHANS = """
+UNWIND $keys AS key
+MATCH (e:Entity {key: key})
+WHERE NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-()
+DETACH DELETE e
+"""
+FINISH_ARTICLES = """
+UNWIND $ids AS id
+MATCH (a:Article {id: id})
+SET a.status = 'done'
+"""
+
+
+def article_row(result: Analysis) -> dict:
+    a = result.article
+    return {"id": a.id, "title": a.title, "outlet": a.outlet, "author": a.author, "date": a.date,
+            "paths": a.paths, "content_hash": a.content_hash, "text": a.text, "body_start": a.body_start,
+            "body_end": a.body_end, "extractor": f"kg {__version__}"}
+
+
+def statements(batch: list[Analysis], stale_entities: set[str] = frozenset()) -> list[tuple[str, dict]]:
+    """The write statements for a batch; `stale_entities` are keys the replaced versions of these
+    articles mentioned, removed if nothing else refers to them any more."""
+    ids = [r.article.id for r in batch]
+    out: list[tuple[str, dict]] = [
+        (CLEAR_ARTICLES, {"ids": ids}),
+        (DELETE_MENTIONS, {"ids": ids}),
+        (MARK_ARTICLES, {"articles": [article_row(r) for r in batch]}),
+    ]
+    gaz = gazetteer()
+    entities: dict[str, dict] = {}
+    agencies: set[tuple[str, str]] = set()
+    for r in batch:
+        for e in r.entities.values():
+            known = gaz.entities.get(e.key)
+            entities.setdefault(e.key, {"key": e.key, "id": e.id, "name": e.name, "type": e.type,
+                                        "wikidata": e.wikidata,
+                                        "known_aliases": sorted(known.aliases) if known else []})
+            if e.country:
+                agencies.add((e.key, e.country))
+    by_label = defaultdict(list)
+    for row in entities.values():
+        by_label[row["type"]].append(row)
+    for label in ENTITY_LABELS:  # labels cannot be parameters; these come from the schema, not input
+        if by_label.get(label):
+            out.append((MERGE_ENTITIES % label, {"entities": by_label[label]}))
+    if agencies:
+        out.append((LINK_AGENCIES, {"pairs": [{"body": b, "country": c} for b, c in sorted(agencies)]}))
+
+    mentions, claims, links = [], [], defaultdict(list)
+    for r in batch:
+        grouped = defaultdict(list)
+        for m in r.mentions:
+            grouped[m.entity].append(m.text)
+        for key, forms in grouped.items():
+            reasons = sorted(r.entities[key].reasons) if key in r.entities else []
+            mentions.append({"article": r.article.id, "entity": key, "forms": sorted(set(forms)),
+                             "count": len(forms), "reasons": reasons})
+        for c in r.claims:
+            cid = claim_id(r.article.id, c)
+            props = {"predicate": c.predicate, "modality": MODALITY.get(c.predicate, "asserted"),
+                     "fact": f"{c.predicate}|{c.subject}|{c.object}", "evidence": c.evidence, "start": c.start,
+                     "end": c.end, "confidence": c.confidence, "extractor": c.rule, "role": c.role,
+                     "former": c.former, "date": c.date, "date_precision": c.date_precision,
+                     "date_text": c.date_text, "until": c.until}
+            claims.append({"id": cid, "article": r.article.id, "subject": c.subject, "object": c.object,
+                           "props": {k: v for k, v in props.items() if v is not None}})
+            for rel, key in (("ADDRESSEE", c.addressee), ("SPEAKER", c.speaker), ("AUTHORITY", c.authority)):
+                if key:
+                    links[rel].append({"claim": cid, "entity": key})
+    if mentions:
+        out.append((MERGE_MENTIONS, {"mentions": mentions}))
+    if claims:
+        out.append((CREATE_CLAIMS, {"claims": claims}))
+    for rel in ("ADDRESSEE", "SPEAKER", "AUTHORITY"):
+        if links[rel]:
+            out.append((LINK_CLAIM_ROLE % rel, {"links": links[rel]}))
+    out.append((REFRESH_ENTITIES, {"keys": sorted(entities)}))
+    stale = sorted(set(stale_entities) - set(entities))
+    if stale:
+        out.append((DELETE_ORPHANS, {"keys": stale}))
+    out.append((FINISH_ARTICLES, {"ids": ids}))
+    return out
+
+
+def write_batch(store: Store, batch: list[Analysis], stale_entities: set[str] = frozenset()) -> None:
+    if batch:
+        store.write(statements(batch, stale_entities))
+
+
+def remove_articles(store: Store, ids: list[str]) -> list[str]:
+    """Retract articles: their claims, their mentions, then entities nothing else refers to.
+    Returns the ids that were in the graph."""
+    found = [r["id"] for r in store.read("UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN a.id AS id",
+                                         {"ids": ids})]
+    if not found:
+        return []
+    keys = [r["key"] for r in store.read(
+        "UNWIND $ids AS id MATCH (:Article {id: id})-[:MENTIONS]->(e:Entity) RETURN DISTINCT e.key AS key",
+        {"ids": found})]
+    store.write([(CLEAR_ARTICLES, {"ids": found}), (DELETE_MENTIONS, {"ids": found}),
+                 ("UNWIND $ids AS id MATCH (a:Article {id: id}) DETACH DELETE a", {"ids": found}),
+                 (DELETE_ORPHANS, {"keys": keys})])
+    return found
+
+
+def repair(store: Store) -> list[str]:
+    """Remove articles a crashed ingest left half-written; they are written again on the next ingest."""
+    broken = [r["id"] for r in store.read("MATCH (a:Article) WHERE a.status <> 'done' OR a.status IS NULL "
+                                          "RETURN a.id AS id ORDER BY id")]
+    return remove_articles(store, broken) if broken else []

@@ -1,0 +1,20 @@
+// Constraints and indexes of schema/schema.toml, FalkorDB form (see neo4j.cypher beside it).
+// FalkorDB makes uniqueness constraints with a command, not Cypher: lines starting with
+// GRAPH.CONSTRAINT are sent as that command for the current graph; each needs its index first.
+CREATE INDEX FOR (n:Article) ON (n.id);
+CREATE INDEX FOR (n:Entity) ON (n.key);
+CREATE INDEX FOR (n:Entity) ON (n.id);
+CREATE INDEX FOR (n:Claim) ON (n.id);
+GRAPH.CONSTRAINT CREATE UNIQUE NODE Article PROPERTIES 1 id;
+GRAPH.CONSTRAINT CREATE UNIQUE NODE Entity PROPERTIES 1 key;
+GRAPH.CONSTRAINT CREATE UNIQUE NODE Entity PROPERTIES 1 id;
+GRAPH.CONSTRAINT CREATE UNIQUE NODE Claim PROPERTIES 1 id;
+CREATE INDEX FOR (n:Article) ON (n.content_hash);
+CREATE INDEX FOR (n:Article) ON (n.date);
+CREATE INDEX FOR (n:Article) ON (n.outlet);
+CREATE INDEX FOR (n:Entity) ON (n.name);
+CREATE INDEX FOR (n:Entity) ON (n.type);
+CREATE INDEX FOR (n:Claim) ON (n.predicate);
+CREATE INDEX FOR (n:Claim) ON (n.fact);
+CREATE INDEX FOR (n:Claim) ON (n.date);
+CALL db.idx.fulltext.createNodeIndex('Entity', 'names');

@@ -1,0 +1,14 @@
+// Constraints and indexes of schema/schema.toml, Neo4j 5 form (see falkordb.cypher beside it).
+CREATE CONSTRAINT article_id IF NOT EXISTS FOR (n:Article) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT entity_key IF NOT EXISTS FOR (n:Entity) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS UNIQUE;
+CREATE INDEX article_content_hash IF NOT EXISTS FOR (n:Article) ON (n.content_hash);
+CREATE INDEX article_date IF NOT EXISTS FOR (n:Article) ON (n.date);
+CREATE INDEX article_outlet IF NOT EXISTS FOR (n:Article) ON (n.outlet);
+CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name);
+CREATE INDEX entity_type IF NOT EXISTS FOR (n:Entity) ON (n.type);
+CREATE INDEX claim_predicate IF NOT EXISTS FOR (n:Claim) ON (n.predicate);
+CREATE INDEX claim_fact IF NOT EXISTS FOR (n:Claim) ON (n.fact);
+CREATE INDEX claim_date IF NOT EXISTS FOR (n:Claim) ON (n.date);
+CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.names];

@@ -1,0 +1,37 @@
+"""The schema files agree with schema.toml, the one source of truth."""
+import re
+import tomllib
+
+from kg.resources import folder
+from kg.store import schema_statements
+
+SCHEMA = tomllib.loads((folder("schema") / "schema.toml").read_text())
+
+
+def _wanted():
+    keys, indexes = set(), set()
+    for label, node in SCHEMA["nodes"].items():
+        for prop in [node.get("key")] + node.get("unique", []):
+            if prop:
+                keys.add((label, prop))
+        for prop in node.get("indexed", []):
+            indexes.add((label, prop))
+    return keys, indexes
+
+
+def test_neo4j_statements_cover_every_key_and_index():
+    keys, indexes = _wanted()
+    text = "\n".join(schema_statements("neo4j"))
+    found_keys = set(re.findall(r"FOR \(n:(\w+)\) REQUIRE n\.(\w+) IS UNIQUE", text))
+    found_indexes = set(re.findall(r"CREATE INDEX \w+ IF NOT EXISTS FOR \(n:(\w+)\) ON \(n\.(\w+)\)", text))
+    assert found_keys == keys
+    assert found_indexes == indexes
+
+
+def test_falkordb_statements_cover_every_key_and_index():
+    keys, indexes = _wanted()
+    text = "\n".join(schema_statements("falkordb"))
+    found_keys = set(re.findall(r"UNIQUE NODE (\w+) PROPERTIES 1 (\w+)", text))
+    found_indexes = set(re.findall(r"CREATE INDEX FOR \(n:(\w+)\) ON \(n\.(\w+)\)", text))
+    assert found_keys == keys
+    assert found_indexes == indexes | keys  # FalkorDB needs an index under each constraint
