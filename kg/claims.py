@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import __version__
 from .dates import resolve_date
+from .gazetteer import gazetteer
 from .model import Article, Claim
 from .resources import data
 
@@ -25,6 +26,7 @@ GROUP_TYPES = {"Organization"}
 @dataclass
 class Words:
     designate: set[str]
+    strong: set[str]
     list_verbs: set[str]
     list_nouns: set[str]
     terror: set[str]
@@ -51,7 +53,8 @@ class Words:
 def words() -> Words:
     p = data("patterns")
     return Words(
-        designate=set(p["designation"]["verbs"]), list_verbs=set(p["designation"]["list_verbs"]),
+        designate=set(p["designation"]["verbs"]), strong=set(p["designation"]["strong_verbs"]),
+        list_verbs=set(p["designation"]["list_verbs"]),
         list_nouns=set(p["designation"]["list_nouns"]), terror=set(p["designation"]["terror_words"]),
         designated_suffix=re.compile(rf"^(.+?)-({'|'.join(p['designation']['adjective_suffixes'])})$", re.I),
         call_verbs=set(p["call"]["verbs"]), call_nouns=set(p["call"]["nouns"]), modals=set(p["call"]["modals"]),
@@ -62,6 +65,27 @@ def words() -> Words:
         former=set(p["leadership"]["former"]), part_nouns=set(p["part_of"]["nouns"]),
         backed_suffix=re.compile(rf"^(.+?)-({'|'.join(p['support']['adjective_suffixes'])})$", re.I),
         support_verbs=set(p["support"]["verbs"]), examples=p["support"]["examples"])
+
+
+def lemma(token: Token) -> str:
+    """The lemma, also for words a headline capitalises ("Calls", "Designation"), which the
+    tagger takes for proper nouns and leaves unlemmatised."""
+    if token.pos_ == "PROPN" and not token.ent_kb_id_:
+        word = token.lower_
+        for suffix in ("ing", "ed", "es", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                return word[: -len(suffix)] if suffix != "es" or word[-3] in "sxz" else word[:-1]
+        return word
+    return token.lemma_.lower()
+
+
+@dataclass(frozen=True)
+class Named:
+    """An entity named inside one token ("U.S.-designated"), where no span can be cut out."""
+
+    kb_id_: str
+    label_: str
+    text: str
 
 
 # --- entity helpers -------------------------------------------------------------------------
@@ -91,21 +115,27 @@ def referent(token: Token, types: set[str] | None = None) -> list[Span]:
         return found
     if token.lower_ in ("which", "who", "that", "both", "all", "each"):
         clause = next((a for a in token.ancestors if a.dep_ == "relcl"), None)
-        if clause is not None:
-            both = token.lower_ == "both" or any(t.lower_ == "both" for t in token.ancestors if t.i > clause.head.i)
-            head = clause.head
-            base = referent(head, types)
-            if token.lower_ == "both" or both or any(c.lower_ == "both" for c in clause.children):
-                for t in head.subtree:
-                    if t.dep_ == "appos" and t.head == head:
-                        for span in referent(t, types):
-                            add(span)
-                if head.dep_ == "appos":
-                    for span in referent(head.head, types):
-                        add(span)
-            for span in base:
-                add(span)
+        if clause is None:
             return found
+        head = clause.head
+        if token.lower_ == "both" or any(c.lower_ == "both" for c in clause.subtree):
+            # "X, an arm of Y, both of which …": every entity of the antecedent phrase
+            inside = {t.i for t in clause.subtree}
+            start = next((t.i for t in head.sent if t.i < head.i and t.text == ","), head.sent.start)
+            for t in head.doc[start:head.i + 1]:
+                add(entity_at(t))
+            for t in head.subtree:
+                if t.i not in inside:
+                    add(entity_at(t))
+        for span in referent(head, types):
+            add(span)
+        if not found:  # the parse hung the clause on a nearby noun: take the last group before it
+            for t in reversed(head.doc[head.sent.start:token.i]):
+                ent = entity_at(t)
+                if ent is not None and (types is None or ent.label_ in types):
+                    add(ent)
+                    break
+        return found
     for child in token.children:
         if child.dep_ == "appos":
             for span in referent(child, types):
@@ -163,22 +193,38 @@ def context_of(trigger: Token) -> Context:
     chain = list(_clause_chain(trigger))
     for i, tok in enumerate(chain[1:], 1):
         below = chain[i - 1]
-        if tok.lemma_ in w.refuse or (tok.lemma_ in ("fall", "stop") and "short" in text):
+        if lemma(tok) in w.refuse or (lemma(tok) in ("fall", "stop") and "short" in text):
             return Context("denied")
-        if tok.lemma_ in w.call_verbs and tok.pos_ in ("VERB", "AUX") or tok.lemma_ in w.call_nouns and tok.pos_ == "NOUN":
+        if lemma(tok) in w.call_verbs and tok.pos_ in ("VERB", "AUX", "PROPN") or \
+                lemma(tok) in w.call_nouns and tok.pos_ in ("NOUN", "PROPN"):
             addressee = None
             for child in tok.children:
                 if child.dep_ in ("dobj", "dative") and child != below:
                     spans = referent(child, AUTHORITY_TYPES)
                     addressee = spans[0] if spans else None
-            return Context("called_for", _subject(tok) or _possessor(tok), addressee)
-    for child in trigger.children:
-        if child.dep_ == "aux" and child.lower_ in w.modals:
+                elif child.dep_ == "prep" and child.lower_ in ("on", "upon") and child != below:
+                    spans = [s for p in child.children for s in referent(p, AUTHORITY_TYPES)]
+                    addressee = spans[0] if spans else addressee
+            return Context("called_for", _caller(tok), addressee)
+    aux = [c for c in trigger.children if c.dep_ == "aux"]
+    have_to = any(c.lemma_ == "have" for c in aux) and any(c.lower_ == "to" for c in aux)
+    for child in aux:
+        if child.lower_ in w.modals or have_to:
             speaker = _reporting_subject(trigger)
             return Context("called_for", speaker, _subject(trigger))
     if any(p in text[max(0, trigger.idx - sent.start_char - 40):trigger.idx - sent.start_char] for p in w.denial_phrases):
         return Context("denied")
     return Context("asserted")
+
+
+def _caller(call: Token) -> Span | None:
+    """Who makes the call: its subject or possessor, else the subject of what governs it
+    ("Parliament voted for a resolution calling on …")."""
+    for tok in _clause_chain(call):
+        found = _subject(tok) or _possessor(tok)
+        if found is not None:
+            return found
+    return None
 
 
 def _possessor(noun: Token) -> Span | None:
@@ -276,58 +322,89 @@ def _objects(verb: Token) -> list[Span]:
     return out
 
 
-def _list_owner(list_noun: Token) -> Span | None:
-    return _possessor(list_noun)
-
-
 def designations(sent: Span) -> Iterator[Found]:
     w = words()
     for tok in sent:
-        lemma = tok.lemma_.lower()
-        verb_like = tok.pos_ in ("VERB", "AUX") or tok.tag_ in ("VBN", "VBG", "VBD")
+        word = lemma(tok)
         # "designated/blacklisted/proscribed the IRGC (as) a terrorist organization"
-        if lemma in w.designate and verb_like and _has_terror_word(tok.subtree):
-            yield from _designation(tok, _agent(tok), _objects(tok), "verb", 0.9)
+        if word in w.designate and tok.pos_ not in ("NOUN", "PROPN") and (
+                word in w.strong or _has_terror_word(_clause(tok))):
+            yield from _designation(tok, _agent(tok), _objects(tok) or _next_groups(tok), "verb", 0.9)
         # "added X to its list of Foreign Terrorist Organizations", "be included on the terror blacklist"
-        elif lemma in w.list_verbs and verb_like:
-            for prep in tok.children:
-                if prep.dep_ == "prep" and prep.lower_ in ("to", "on", "onto"):
-                    lists = [t for t in prep.children if t.lemma_.lower() in w.list_nouns]
-                    if lists and _has_terror_word(lists[0].subtree):
-                        agent = _agent(tok) or _list_owner(lists[0])
-                        yield from _designation(tok, agent, _objects(tok), "added to list", 0.85)
+        elif word in w.list_verbs and tok.pos_ in ("VERB", "AUX"):
+            target = _terror_list_after(tok)
+            if target is not None:
+                objects = _objects(tok) or [e for e in _entities_between(tok.i + 1, target.i, sent)
+                                            if e.label_ in GROUP_TYPES][:1]
+                yield from _designation(tok, _agent(tok) or _possessor(target), objects, "added to list", 0.85)
         # "X (is/are) (already) on the US's terror watch list"
-        elif lemma == "be" and tok.pos_ in ("AUX", "VERB"):
+        elif word == "be" and tok.pos_ in ("AUX", "VERB"):
             for prep in tok.children:
                 if prep.dep_ == "prep" and prep.lower_ == "on":
                     lists = [t for t in prep.children if t.lemma_.lower() in w.list_nouns]
                     if lists and _has_terror_word(lists[0].subtree):
-                        yield from _designation(tok, _list_owner(lists[0]), _objects(tok), "on list", 0.8)
-        # "designation of X" under "calls for" / "urged"
-        elif lemma == "designation" and tok.pos_ == "NOUN":
+                        yield from _designation(tok, _possessor(lists[0]), _objects(tok), "on list", 0.8)
+        # "(calls for the) designation of X"
+        elif word == "designation" and tok.pos_ in ("NOUN", "PROPN"):
             objects = [s for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                        for p in c.children for s in referent(p, GROUP_TYPES)]
-            if objects:
-                ctx = context_of(tok)
-                if ctx.modality == "called_for" and ctx.caller is not None:
-                    for obj in objects:
-                        yield Found("CALLED_FOR_DESIGNATION", ctx.caller, obj, tok, "call for designation", 0.8,
-                                    addressee=ctx.addressee)
+            ctx = context_of(tok)
+            if objects and ctx.modality == "called_for" and ctx.caller is not None:
+                for obj in objects:
+                    yield Found("CALLED_FOR_DESIGNATION", ctx.caller, obj, tok, "call for designation", 0.8,
+                                addressee=ctx.addressee)
         # "a U.S.-designated terrorist organization"
-        m = w.designated_suffix.match(tok.text)
-        if m or (tok.lower_ in ("designated", "listed", "blacklisted", "proscribed") and tok.i >= 2
-                 and tok.nbor(-1).text == "-"):
+        if w.designated_suffix.match(tok.text) or (tok.lower_ in ("designated", "listed", "blacklisted", "proscribed")
+                                                   and tok.i >= 2 and tok.nbor(-1).text == "-"):
             yield from _adjectival(tok, "designation")
 
 
-def _designation(trigger: Token, agent: Span | None, objects: list[Span], rule: str, confidence: float) -> Iterator[Found]:
+def _clause(tok: Token) -> Span:
+    """The words from the trigger to the end of its clause (next ';' or sentence end)."""
+    sent = tok.sent
+    end = next((t.i for t in sent if t.i > tok.i and t.text in (";",)), sent.end)
+    return tok.doc[tok.i:end]
+
+
+def _entities_between(start: int, end: int, sent: Span) -> list[Span]:
+    return [e for e in sent.ents if e.kb_id_ and start <= e.start and e.end <= end]
+
+
+def _next_groups(tok: Token) -> list[Span]:
+    """When the parse does not attach the object: the first organisation after the verb, if no
+    other verb, comma or terror word comes first ("… and designate Iran's Revolutionary Guards a …")."""
+    for t in tok.doc[tok.i + 1:min(tok.sent.end, tok.i + 10)]:
+        ent = entity_at(t)
+        if ent is not None:
+            return [ent] if ent.label_ in GROUP_TYPES else []
+        if t.text in (",", ";", ".") or t.pos_ == "VERB" or t.lower_ in words().terror:
+            return []
+    return []
+
+
+def _terror_list_after(verb: Token) -> Token | None:
+    """The "list" in "… to/on (its/the US's) (terror) list (of Foreign Terrorist Organizations)"."""
+    w = words()
+    doc, sent = verb.doc, verb.sent
+    for t in doc[verb.i + 1:min(sent.end, verb.i + 20)]:
+        if t.text in (";",) or (t.pos_ == "VERB" and t.i > verb.i + 1 and lemma(t) in w.list_verbs):
+            return None
+        if t.lemma_.lower() in w.list_nouns:
+            before = doc[max(verb.i, t.i - 5):t.i]
+            after = doc[t.i:min(sent.end, t.i + 6)]
+            if any(x.lower_ in ("to", "on", "onto") for x in before) and _has_terror_word(list(before) + list(after)):
+                return t
+    return None
+
+
+def _designation(trigger: Token, agent, objects: list, rule: str, confidence: float) -> Iterator[Found]:
     if not objects:
         return
     ctx = context_of(trigger)
     if ctx.modality == "called_for":
         caller = ctx.caller
         addressee = ctx.addressee or agent
-        if caller is None or caller == addressee:
+        if caller is None or addressee is not None and caller.kb_id_ == addressee.kb_id_:
             return
         for obj in objects:
             yield Found("CALLED_FOR_DESIGNATION", caller, obj, trigger, rule, confidence - 0.1, addressee=addressee)
@@ -335,10 +412,10 @@ def _designation(trigger: Token, agent: Span | None, objects: list[Span], rule: 
     if agent is None:
         return
     predicate = PREDICATE_OF[ctx.modality]
-    if trigger.lemma_.lower() in words().revoke:
+    if lemma(trigger) in words().revoke:
         predicate = "REVOKED_DESIGNATION"
     for obj in objects:
-        if obj != agent:
+        if obj.kb_id_ != agent.kb_id_:
             yield Found(predicate, agent, obj, trigger, rule, confidence, speaker=_reporting_subject(trigger))
 
 
@@ -347,16 +424,16 @@ def _adjectival(tok: Token, kind: str) -> Iterator[Found]:
     actor; the thing described is the entity the phrase stands next to."""
     doc = tok.doc
     if "-" in tok.text:
-        prefix_tokens = [tok]
+        known = gazetteer().lookup(tok.text.rsplit("-", 1)[0])
+        actor = Named(known.key, known.type, known.name) if known is not None else None
     else:
-        prefix_tokens = [doc[tok.i - 2]]
-    actor = next((entity_at(t) for t in prefix_tokens if entity_at(t) is not None), None)
+        actor = entity_at(doc[tok.i - 2])
     if actor is None:
         return
     if kind == "designation" and not _has_terror_word(doc[tok.i:min(len(doc), tok.i + 4)]):
         return
     target = _described(tok, actor)
-    if target is None or target == actor:
+    if target is None or target.kb_id_ == actor.kb_id_:
         return
     if kind == "designation":
         yield Found("DESIGNATED_AS_TERRORIST", actor, target, tok, "adjective", 0.8)
@@ -368,12 +445,12 @@ def _described(tok: Token, actor: Span) -> Span | None:
     """The organisation a pre-modifier describes: the next one in the same noun phrase, else (for
     an apposition after a comma) the one just before it."""
     doc, sent = tok.doc, tok.sent
-    start = actor.start
+    start = actor.start if isinstance(actor, Span) else tok.i
     for t in doc[tok.i + 1:min(sent.end, tok.i + 5)]:
         if t.text in (",", ";", "(", ")") or t.pos_ == "VERB":
             break
         ent = entity_at(t)
-        if ent is not None and ent.label_ in GROUP_TYPES and ent != actor:
+        if ent is not None and ent.label_ in GROUP_TYPES and ent.kb_id_ != actor.kb_id_:
             return ent
     before = [t for t in doc[sent.start:start]]
     lead = [t for t in before[-3:] if t.pos_ in ("DET", "ADJ", "PUNCT") or t.lower_ in ("a", "an", "the")]
@@ -402,8 +479,11 @@ def leaders(sent: Span) -> Iterator[Found]:
             role_tok, org = role
             yield Found("LEADS", ent, org, role_tok, "title before name", 0.85, role=role_tok.lower_,
                         former=_is_former(before))
-        # "Qassem Suleimani, leader of the Quds Force" / "Esmail Qaani, IRGC Qods Force commander"
-        if len(after) > 1 and after[0].text in (",", "("):
+        # "Qassem Suleimani, leader of the Quds Force" / "Esmail Qaani (Ghaani), IRGC Qods Force commander"
+        if len(after) > 1 and after[0].text == "(":
+            close = next((t.i for t in after if t.text == ")"), None)
+            after = sent.doc[close + 1:min(sent.end, close + 15)] if close is not None else after
+        if len(after) > 1 and after[0].text == ",":
             found = _role_phrase(after[1:])
             if found is not None:
                 role_tok, org = found
@@ -533,7 +613,14 @@ def parts(sent: Span) -> Iterator[Found]:
         if tok.lemma_.lower() not in w.part_nouns or tok.pos_ != "NOUN":
             continue
         parent = _org_after_of(tok)
-        if parent is None:
+        if parent is None:  # "The Guards' prized foreign operations unit is the Quds Force"
+            parent = _possessor(tok)
+            if parent is not None and parent.label_ in GROUP_TYPES and tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
+                for c in tok.head.children:
+                    if c.dep_ == "attr":
+                        for unit in referent(c, GROUP_TYPES):
+                            if unit.kb_id_ != parent.kb_id_:
+                                yield Found("PART_OF", unit, parent, tok, "possessive unit", 0.8)
             continue
         units: list[Span] = []
         if tok.dep_ == "appos":
@@ -556,9 +643,10 @@ def supports(sent: Span) -> Iterator[Found]:
             if any(c.dep_ == "neg" for c in tok.children):
                 continue
             backer = _subject(tok)
-            if backer is None and tok.dep_ == "relcl":
-                spans = referent(tok.head, GROUP_TYPES | {"Country"})
-                backer = spans[0] if spans else None
+            if backer is None or tok.dep_ == "relcl":
+                relative = [c for c in tok.children if c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP")]
+                spans = referent(relative[0], GROUP_TYPES | {"Country"}) if relative else []
+                backer = spans[0] if spans else backer
             if backer is None:
                 continue
             for child in tok.children:
@@ -633,10 +721,10 @@ def _claim(article: Article, offset: int, sent: Span, f: Found) -> Claim | None:
 
 
 def _date_words(trigger: Token) -> str | None:
-    """The DATE expression attached to the claim's clause, if any."""
+    """The DATE expression of the claim's clause: inside the trigger's subtree, or hung on the verb."""
     clause = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
-    candidates = [e for e in trigger.sent.ents if e.label_ == "DATE"]
-    for ent in candidates:
-        if any(t.head == clause or t.head.head == clause for t in ent) or ent.root.head == clause:
+    inside = {t.i for t in clause.subtree}
+    for ent in trigger.sent.ents:
+        if ent.label_ == "DATE" and ent.root.i in inside:
             return ent.text
     return None

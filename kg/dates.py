@@ -24,10 +24,13 @@ def resolve_date(text: str | None, article_date: str | None) -> ClaimDate | None
         return None
     words = re.sub(r"^(in|on|since|from|by|during|at)\s+", "", text.strip(), flags=re.I)
     words = re.sub(r"\b(earlier|later|early|late|mid-?)\s+", "", words, flags=re.I).strip()
+    words = re.sub(r",\s*\D*$", "", words)  # "Wednesday, ending years": the NER ran on
     base = datetime.fromisoformat(article_date) if article_date else None
     if base is not None:  # "January last year": the year first, then dateparser does the rest
         for word, shift in (("last", -1), ("this", 0), ("next", 1)):
             words = re.sub(rf"\b{word} year\b", str(base.year + shift), words, flags=re.I)
+    if base is not None and words.lower() == base.strftime("%A").lower():
+        return ClaimDate(text, base.date().isoformat(), "day")  # news: "on Wednesday" in Wednesday's paper
     if not _HAS_YEAR.search(words) and base is None:
         return ClaimDate(text, None, None)  # "in April" of an undated article: kept as text
     settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}

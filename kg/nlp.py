@@ -21,6 +21,7 @@ _ACRONYM = re.compile(r"^([A-Z][A-Z0-9\-]*s?|([A-Z]\.)+)$")
 @cache
 def pipeline() -> Language:
     nlp = spacy.load(MODEL)
+    nlp.add_pipe("sentencizer", before="parser")  # the parser alone splits sentences at ")" and headlines
     ruler = nlp.add_pipe("span_ruler", config={"spans_key": "gazetteer", "annotate_ents": False})
     patterns = []
     for entity in gazetteer().entities.values():

@@ -48,7 +48,7 @@ def _candidates(doc: Doc) -> list[tuple[Span, str | None]]:
         if ent.label_ not in NER_TYPES:
             continue
         trimmed = _trim(ent)
-        if trimmed is None:
+        if trimmed is None or trimmed.text.lower() in gazetteer().not_names:
             continue
         inside = [g for g in gaz if g.start >= trimmed.start and g.end <= trimmed.end]
         if ent.label_ == "PERSON" and inside and all(
@@ -80,6 +80,9 @@ def resolve(paragraphs: list[tuple[int, Doc]]) -> Resolved:
             if person.type == "Person":
                 people.append((content_words(span.text), person))
 
+    found += _short_forms(paragraphs, found)
+    found.sort(key=lambda f: (f[0], f[2].start))
+
     entities: dict[str, Entity] = {}
     mentions: list[Mention] = []
     spans_of: dict[int, list[Span]] = {}
@@ -100,6 +103,26 @@ def resolve(paragraphs: list[tuple[int, Doc]]) -> Resolved:
         resolved = spans_of.get(id(doc), [])
         doc.ents = filter_spans(resolved + [d for d in dates if not any(d.start < r.end and r.start < d.end for r in resolved)])
     return Resolved(entities, mentions)
+
+
+def _short_forms(paragraphs: list[tuple[int, Doc]], found: list) -> list:
+    """"the Guards" after "the Revolutionary Guards": a capitalised last word of an organisation's
+    name, standing alone later in the same article, is that organisation (when only one fits)."""
+    gaz = gazetteer()
+    heads: dict[str, set[str]] = {}
+    for _, _, span, gkey in found:
+        if gkey and gaz.entities[gkey].type == "Organization" and len(span) > 1 and span[-1].text[0].isupper():
+            heads.setdefault(span[-1].text, set()).add(gkey)
+    taken = {(id(doc), t.i) for _, doc, span, _ in found for t in span}
+    extra = []
+    for offset, doc in paragraphs:
+        for tok in doc:
+            keys = heads.get(tok.text, set())
+            if len(keys) == 1 and (id(doc), tok.i) not in taken and not tok.is_sent_start and tok.i > 0 \
+                    and doc[tok.i - 1].lower_ == "the":
+                extra.append((offset, doc, Span(doc, tok.i, tok.i + 1, label="Organization", span_id=next(iter(keys))),
+                              next(iter(keys))))
+    return extra
 
 
 def content_words(name: str) -> list[str]:

@@ -1,0 +1,91 @@
+"""Claim extraction on articles written for these tests, with hard negatives: a call, a vote or a
+refusal is never a designation, and names that share words stay apart."""
+import pytest
+
+from kg.dates import resolve_date
+from kg.pipeline import analyse
+from kg.read import read_article
+
+from conftest import FIXTURES
+
+ARTICLES = FIXTURES / "extraction"
+
+
+def claims_of(name: str) -> set[tuple]:
+    result = analyse(read_article(ARTICLES / f"{name}.txt"))
+    return {(c.predicate, c.subject, c.object) for c in result.claims}
+
+
+def analysis(name: str):
+    return analyse(read_article(ARTICLES / f"{name}.txt"))
+
+
+def test_a_listing_is_a_designation_with_its_date():
+    result = analysis("canada-lists-guards")
+    listing = next(c for c in result.claims if c.predicate == "DESIGNATED_AS_TERRORIST")
+    assert (listing.subject, listing.object) == ("canada", "irgc")
+    assert listing.date == "2024-06-19" and listing.date_precision == "day"
+    assert "Canada listed" in listing.evidence
+    assert result.article.text[listing.start:listing.end] == listing.evidence
+
+
+def test_has_not_listed_is_a_denial_never_a_designation():
+    found = claims_of("canada-lists-guards")
+    assert ("DENIED_DESIGNATION", "australia", "irgc") in found
+    assert ("DESIGNATED_AS_TERRORIST", "australia", "irgc") not in found
+
+
+def test_a_call_names_who_urges_and_the_authority_urged():
+    result = analysis("calls-are-not-designations")
+    call = next(c for c in result.claims if c.predicate == "CALLED_FOR_DESIGNATION")
+    assert (call.subject, call.object, call.addressee) == ("european-parliament", "irgc", "european-union")
+    designations = {(c.subject, c.object) for c in result.claims if c.predicate == "DESIGNATED_AS_TERRORIST"}
+    assert designations == {("united-states", "kataib-hezbollah")}
+
+
+def test_a_refusal_by_the_authority_is_recorded_as_denied():
+    assert ("DENIED_DESIGNATION", "european-union", "irgc") in claims_of("calls-are-not-designations")
+
+
+def test_boilerplate_after_latest_news_is_never_a_source_of_claims():
+    result = analysis("canada-lists-guards")
+    assert all(c.start < result.article.body_end for c in result.claims)
+    assert not any(c.subject == "germany" for c in result.claims)
+
+
+def test_leadership_from_an_apposition_with_its_role():
+    result = analysis("canada-lists-guards")
+    lead = next(c for c in result.claims if c.predicate == "LEADS")
+    assert lead.object == "irgc" and lead.role == "commander"
+
+
+def test_transliterations_meet_in_one_entity():
+    result = analysis("transliterations")
+    qaani = result.entities["esmail-qaani"]
+    assert {"Ismail Ghaani", "Ghaani"} <= qaani.aliases
+    assert ("LEADS", "esmail-qaani", "quds-force") in {(c.predicate, c.subject, c.object) for c in result.claims}
+    assert any("Qods Force" in reason or "gazetteer" in reason for reason in result.entities["quds-force"].reasons)
+
+
+def test_names_that_share_words_stay_apart():
+    result = analysis("transliterations")
+    keys = set(result.entities)
+    assert {"ismail-haniyeh", "esmail-qaani", "hezbollah", "kataib-hezbollah", "israel-katz"} <= keys
+    assert "Israel Katz" not in result.entities.get("israel", result.entities["israel-katz"]).aliases - {"Israel Katz"}
+    assert ("LEADS", "ismail-haniyeh", "hamas") in {(c.predicate, c.subject, c.object) for c in result.claims}
+
+
+def test_iran_backed_is_support():
+    assert ("SUPPORTS", "iran", "houthis") in claims_of("transliterations")
+
+
+@pytest.mark.parametrize("text, article_date, expected", [
+    ("In April", "2019-06-10", ("2019-04", "month")),
+    ("January last year", "2021-05-17", ("2020-01", "month")),
+    ("earlier this year", "2019-11-20", ("2019", "year")),
+    ("January 3, 2020", None, ("2020-01-03", "day")),
+    ("In April", None, (None, None)),
+])
+def test_relative_dates_resolve_against_the_article_date(text, article_date, expected):
+    found = resolve_date(text, article_date)
+    assert (found.iso, found.precision) == expected and found.text == text
