@@ -26,8 +26,7 @@ def words(name: str) -> list[str]:
 def word_key(word: str) -> str:
     if word.isdigit():
         return word
-    if word.startswith("gh"):
-        word = "q" + word[2:]
+    word = word.replace("gh", "q")  # Ghaani/Qaani, Bagheri/Baqeri: one Persian letter
     code = jellyfish.metaphone(word)
     if code[:1] in "AEIOU":  # Esmail / Ismail: the first vowel is a transliteration choice
         code = "A" + code[1:]

@@ -89,3 +89,14 @@ def test_iran_backed_is_support():
 def test_relative_dates_resolve_against_the_article_date(text, article_date, expected):
     found = resolve_date(text, article_date)
     assert (found.iso, found.precision) == expected and found.text == text
+
+
+def test_two_spellings_in_two_articles_are_one_node_with_both_aliases(graph):
+    graph.ingest([FIXTURES / "resolution"])
+    rows = graph.store.read("MATCH (e:Person) WHERE e.name STARTS WITH 'Mohammad' "
+                            "RETURN e.name AS name, e.aliases AS aliases, e.merge_reasons AS reasons")
+    assert len(rows) == 1
+    assert {"Mohammad Bagheri", "Mohammad Baqeri"} <= set(rows[0]["aliases"])
+    articles = graph.store.read("MATCH (a:Article)-[:MENTIONS]->(e:Person) WHERE e.name STARTS WITH 'Mohammad' "
+                                "RETURN count(DISTINCT a) AS n")
+    assert articles == [{"n": 2}]
