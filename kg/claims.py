@@ -165,11 +165,12 @@ class Context:
 
 
 def _clause_chain(token: Token) -> Iterator[Token]:
-    """The token and the verbs/nouns that govern it, up to the sentence root."""
+    """The token and the words that govern it, up to the sentence root; a relative clause is not
+    governed by what its noun's sentence says ("Hamas, which the EU lists …, rejected …")."""
     current = token
     while True:
         yield current
-        if current.head == current:
+        if current.head == current or current.dep_ == "relcl":
             return
         current = current.head
 
@@ -268,6 +269,22 @@ class Found:
     former: bool = False
 
 
+END_VERBS = {"kill", "die", "assassinate", "replace", "succeed", "oust", "resign", "retire", "dismiss", "remove"}
+
+
+def _end_words(person) -> str | None:
+    """When a former leader's tenure ended: the date of "…, who was killed in January 2020"."""
+    if not isinstance(person, Span):
+        return None
+    for tok in person:
+        for child in tok.children:
+            if child.dep_ in ("relcl", "acl") and lemma(child) in END_VERBS:
+                for ent in person.sent.ents:
+                    if ent.label_ == "DATE" and ent.root.i in {t.i for t in child.subtree}:
+                        return ent.text
+    return None
+
+
 PREDICATE_OF = {"asserted": "DESIGNATED_AS_TERRORIST", "called_for": "CALLED_FOR_DESIGNATION",
                 "denied": "DENIED_DESIGNATION", "revoked": "REVOKED_DESIGNATION"}
 
@@ -290,6 +307,12 @@ def _agent(verb: Token) -> Span | None:
         if child.dep_ == "nsubj":
             spans = referent(child, AUTHORITY_TYPES)
             return spans[0] if spans else None
+    if any(c.dep_ == "auxpass" for c in verb.children):  # "is listed as a terrorist group by the US"
+        for t in verb.subtree:
+            if t.lower_ == "by" and t.dep_ in ("prep", "agent"):
+                spans = [s for p in t.children for s in referent(p, AUTHORITY_TYPES)]
+                if spans:
+                    return spans[0]
     if verb.dep_ == "pcomp" and verb.head.lower_ == "for":  # "thanked the UK government for designating"
         governor = verb.head.head
         for child in governor.children:
@@ -326,10 +349,13 @@ def designations(sent: Span) -> Iterator[Found]:
     w = words()
     for tok in sent:
         word = lemma(tok)
+        verbal = tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("relcl", "ROOT", "conj") and tok.tag_ == "NNS"
         # "designated/blacklisted/proscribed the IRGC (as) a terrorist organization"
-        if word in w.designate and tok.pos_ not in ("NOUN", "PROPN") and (
-                word in w.strong or _has_terror_word(_clause(tok))):
+        if word in w.designate and verbal and (word in w.strong or _has_terror_word(_clause(tok))):
             yield from _designation(tok, _agent(tok), _objects(tok) or _next_groups(tok), "verb", 0.9)
+        # "revoked the designation", "removed the Houthis from its terrorism list"
+        elif word in w.revoke and tok.pos_ == "VERB":
+            yield from _revocation(tok)
         # "added X to its list of Foreign Terrorist Organizations", "be included on the terror blacklist"
         elif word in w.list_verbs and tok.pos_ in ("VERB", "AUX"):
             target = _terror_list_after(tok)
@@ -357,6 +383,27 @@ def designations(sent: Span) -> Iterator[Found]:
         if w.designated_suffix.match(tok.text) or (tok.lower_ in ("designated", "listed", "blacklisted", "proscribed")
                                                    and tok.i >= 2 and tok.nbor(-1).text == "-"):
             yield from _adjectival(tok, "designation")
+
+
+def _revocation(verb: Token) -> Iterator[Found]:
+    w = words()
+    objects: list = []
+    for child in verb.children:
+        if child.dep_ == "dobj" and lemma(child) in ("designation", "listing", "ban", "proscription"):
+            objects = [s for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for p in c.children for s in referent(p, GROUP_TYPES)]
+            if not objects and verb.dep_ == "conj":  # "designated X …, and … revoked the designation"
+                objects = _objects(verb.head)
+        elif child.dep_ == "prep" and child.lower_ == "from":
+            lists = [t for t in child.children if t.lemma_.lower() in w.list_nouns]
+            if lists and _has_terror_word(lists[0].subtree):
+                objects = _objects(verb)
+    agent = _agent(verb)
+    if agent is None or context_of(verb).modality != "asserted":
+        return
+    for obj in objects:
+        if obj.kb_id_ != agent.kb_id_:
+            yield Found("REVOKED_DESIGNATION", agent, obj, verb, "revoked", 0.85)
 
 
 def _clause(tok: Token) -> Span:
@@ -403,8 +450,10 @@ def _designation(trigger: Token, agent, objects: list, rule: str, confidence: fl
     ctx = context_of(trigger)
     if ctx.modality == "called_for":
         caller = ctx.caller
-        addressee = ctx.addressee or agent
-        if caller is None or addressee is not None and caller.kb_id_ == addressee.kb_id_:
+        if caller is None:
+            return
+        addressee = ctx.addressee or (agent if agent is not None and agent.kb_id_ != caller.kb_id_ else None)
+        if addressee is not None and caller.kb_id_ == addressee.kb_id_:
             return
         for obj in objects:
             yield Found("CALLED_FOR_DESIGNATION", caller, obj, trigger, rule, confidence - 0.1, addressee=addressee)
@@ -412,8 +461,6 @@ def _designation(trigger: Token, agent, objects: list, rule: str, confidence: fl
     if agent is None:
         return
     predicate = PREDICATE_OF[ctx.modality]
-    if lemma(trigger) in words().revoke:
-        predicate = "REVOKED_DESIGNATION"
     for obj in objects:
         if obj.kb_id_ != agent.kb_id_:
             yield Found(predicate, agent, obj, trigger, rule, confidence, speaker=_reporting_subject(trigger))
@@ -477,7 +524,7 @@ def leaders(sent: Span) -> Iterator[Found]:
         role = _role_before(before)
         if role is not None:
             role_tok, org = role
-            yield Found("LEADS", ent, org, role_tok, "title before name", 0.85, role=role_tok.lower_,
+            yield Found("LEADS", ent, org, role_tok, "title before name", 0.85, role=role_word(role_tok),
                         former=_is_former(before))
         # "Qassem Suleimani, leader of the Quds Force" / "Esmail Qaani (Ghaani), IRGC Qods Force commander"
         if len(after) > 1 and after[0].text == "(":
@@ -487,11 +534,11 @@ def leaders(sent: Span) -> Iterator[Found]:
             found = _role_phrase(after[1:])
             if found is not None:
                 role_tok, org = found
-                yield Found("LEADS", ent, org, role_tok, "apposition", 0.85, role=role_tok.lower_,
+                yield Found("LEADS", ent, org, role_tok, "apposition", 0.85, role=role_word(role_tok),
                             former=_is_former(after[1:role_tok.i - after.start + 1]))
     for tok in sent:
         # "the head of Hamas' political bureau, Ismail Haniyeh"
-        if tok.lemma_.lower() in w.roles and tok.pos_ in ("NOUN", "PROPN") and not _deputy(tok):
+        if role_word(tok) and tok.pos_ in ("NOUN", "PROPN", "ADJ") and not _deputy(tok):
             org = _org_after_of(tok)
             if org is None:
                 continue
@@ -501,11 +548,11 @@ def leaders(sent: Span) -> Iterator[Found]:
                 person = entity_at(sent.doc[comma.i + 1])
                 if person is not None and person.label_ == "Person" and not any(
                         entity_at(t) is not None for t in sent.doc[org.end:comma.i]):
-                    yield Found("LEADS", person, org, tok, "title then name", 0.8, role=tok.lower_)
+                    yield Found("LEADS", person, org, tok, "title then name", 0.8, role=role_word(tok))
             # "Soleimani … was the head of the Quds Force", "As the head of the IRGC Quds Force, Suleimani"
             person = _copula_or_as_subject(tok)
             if person is not None:
-                yield Found("LEADS", person, org, tok, "predicate", 0.85, role=tok.lower_,
+                yield Found("LEADS", person, org, tok, "predicate", 0.85, role=role_word(tok),
                             former=_is_former(list(tok.head.children) + [tok]))
         # "(the Quds Force …,) formerly led by Qasem Soleimani" / "Soleimani led the Quds Force"
         if tok.lemma_.lower() in w.lead_verbs and tok.pos_ == "VERB":
@@ -521,6 +568,18 @@ def leaders(sent: Span) -> Iterator[Found]:
                 if subject is not None and subject.label_ == "Person" and objects:
                     yield Found("LEADS", subject, objects[0], tok, "leads", 0.8, role=tok.lemma_,
                                 former=tok.tag_ == "VBD" or _is_former(tok.children))
+
+
+def role_word(tok: Token) -> str | None:
+    """The leadership role a token ends ("commander", "secretary-general" split into three tokens)."""
+    w = words()
+    if tok.lemma_.lower() in w.roles:
+        return tok.lemma_.lower()
+    if tok.i >= 2 and tok.nbor(-1).text == "-":
+        joined = f"{tok.nbor(-2).lower_}-{tok.lower_}"
+        if joined in w.roles:
+            return joined
+    return None
 
 
 def _deputy(role: Token) -> bool:
@@ -539,7 +598,7 @@ def _role_before(before: Span) -> tuple[Token, Span] | None:
     if not len(before):
         return None
     last = before[-1]
-    if last.lemma_.lower() not in w.roles or _deputy(last):
+    if not role_word(last) or _deputy(last):
         return None
     for t in reversed(list(before)[:-1]):
         ent = entity_at(t)
@@ -556,12 +615,15 @@ def _role_phrase(tokens: Span) -> tuple[Token, Span] | None:
     for i, t in enumerate(tokens):
         if t.text in (",", ";", ".") or t.pos_ == "VERB":
             return None
-        if t.lemma_.lower() in w.roles and not _deputy(t):
+        if role_word(t) and not _deputy(t):
             org = _org_after_of(t)
             if org is not None:
                 return t, org
+            # "Esmail Qaani, IRGC Qods Force commander", "Hassan Nasrallah, Hezbollah's secretary-general"
             prev = [entity_at(x) for x in tokens[:i] if entity_at(x) is not None]
-            if prev and prev[-1].label_ in GROUP_TYPES and prev[-1].end == t.i:
+            if prev and prev[-1].label_ in GROUP_TYPES and all(
+                    x.lower_ in ("'s", "'", "-") or role_word(x) or x.pos_ in ("ADJ", "NOUN")
+                    for x in t.doc[prev[-1].end:t.i]):
                 return t, prev[-1]
             return None
     return None
@@ -595,6 +657,11 @@ def _copula_or_as_subject(role: Token) -> Span | None:
 def _led_thing(verb: Token) -> Span | None:
     """What "led by X" describes: after a comma, the subject of the main clause; else its head."""
     doc = verb.doc
+    for child in verb.children:  # "The Quds Force was led by …"
+        if child.dep_ == "nsubjpass":
+            spans = referent(child, GROUP_TYPES)
+            if spans:
+                return spans[0]
     previous = doc[verb.i - 1] if verb.i > verb.sent.start else None
     after_comma = previous is not None and (previous.text == "," or previous.i > verb.sent.start and
                                             doc[previous.i - 1].text == "," and previous.pos_ == "ADV")
@@ -641,6 +708,12 @@ def supports(sent: Span) -> Iterator[Found]:
             yield from _adjectival(tok, "support")
         elif tok.lemma_.lower() in w.support_verbs and tok.pos_ == "VERB":
             if any(c.dep_ == "neg" for c in tok.children):
+                continue
+            by = [s for c in tok.children if c.dep_ == "agent" for p in c.children for s in referent(p)]
+            if by:  # "the Houthis, who are backed by Iran"
+                for backed in [s for c in tok.children if c.dep_ == "nsubjpass" for s in referent(c, GROUP_TYPES)]:
+                    if backed.kb_id_ != by[0].kb_id_:
+                        yield Found("SUPPORTS", by[0], backed, tok, "backed by", 0.75)
                 continue
             backer = _subject(tok)
             if backer is None or tok.dep_ == "relcl":
@@ -707,6 +780,7 @@ def _claim(article: Article, offset: int, sent: Span, f: Found) -> Claim | None:
     if f.predicate.endswith("DESIGNATION") or f.predicate == "DESIGNATED_AS_TERRORIST":
         authority = subject if subject.label_ == "Organization" else None
     date = resolve_date(_date_words(f.trigger), article.date)
+    until = resolve_date(_end_words(f.subject), article.date) if f.predicate == "LEADS" else None
     start = offset + sent.start_char
     return Claim(
         predicate=f.predicate, subject=subject.kb_id_, object=f.object.kb_id_, sentence=sent.text,
@@ -715,16 +789,19 @@ def _claim(article: Article, offset: int, sent: Span, f: Found) -> Claim | None:
         addressee=f.addressee.kb_id_ if f.addressee is not None else None,
         speaker=f.speaker.kb_id_ if f.speaker is not None and f.speaker.kb_id_ not in (subject.kb_id_,) else None,
         authority=authority.kb_id_ if authority is not None else None,
-        role=f.role, former=f.former,
+        role=f.role, former=f.former or until is not None, until=(until.iso or until.text) if until else None,
         date=date.iso if date else None, date_precision=date.precision if date else None,
         date_text=date.text if date else None)
 
 
 def _date_words(trigger: Token) -> str | None:
-    """The DATE expression of the claim's clause: inside the trigger's subtree, or hung on the verb."""
+    """The DATE expression of the claim's clause: inside the trigger's subtree, or hung on the verb,
+    but not inside a relative clause about one of its arguments ("…, who was killed in 2020")."""
     clause = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
-    inside = {t.i for t in clause.subtree}
     for ent in trigger.sent.ents:
-        if ent.label_ == "DATE" and ent.root.i in inside:
+        if ent.label_ != "DATE":
+            continue
+        path = [ent.root] + [a for a in ent.root.ancestors]
+        if clause in path and not any(t.dep_ in ("relcl", "acl") for t in path[:path.index(clause)]):
             return ent.text
     return None

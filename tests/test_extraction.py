@@ -100,3 +100,37 @@ def test_two_spellings_in_two_articles_are_one_node_with_both_aliases(graph):
     articles = graph.store.read("MATCH (a:Article)-[:MENTIONS]->(e:Person) WHERE e.name STARTS WITH 'Mohammad' "
                                 "RETURN count(DISTINCT a) AS n")
     assert articles == [{"n": 2}]
+
+
+def test_a_revoked_designation_is_recorded_as_revoked():
+    found = claims_of("houthis-listing-reversed")
+    assert ("REVOKED_DESIGNATION", "us-state-department", "houthis") in found
+    assert not any(p == "DESIGNATED_AS_TERRORIST" and o == "houthis" for p, _, o in found)
+
+
+def test_the_object_of_a_relative_clause_is_the_designated_group():
+    assert ("DESIGNATED_AS_TERRORIST", "european-union", "hamas") in claims_of("houthis-listing-reversed")
+
+
+def test_backed_by_is_support_from_the_agent():
+    assert ("SUPPORTS", "iran", "houthis") in claims_of("houthis-listing-reversed")
+
+
+def test_possessive_title_in_apposition_is_leadership():
+    result = analysis("houthis-listing-reversed")
+    lead = next(c for c in result.claims if c.predicate == "LEADS" and c.subject == "hassan-nasrallah")
+    assert lead.object == "hezbollah" and lead.role == "secretary-general"
+
+
+def test_a_former_leader_gets_the_end_of_his_tenure():
+    result = analysis("houthis-listing-reversed")
+    lead = next(c for c in result.claims if c.predicate == "LEADS" and c.subject == "qasem-soleimani")
+    assert lead.object == "quds-force" and lead.former and lead.until == "2020-01"
+    assert lead.date is None  # the strike's date is not the date of the leadership
+
+
+def test_according_to_names_the_speaker_not_the_outlet():
+    result = analysis("houthis-listing-reversed")
+    claim = next(c for c in result.claims if c.object == "quds-force" and c.predicate == "DESIGNATED_AS_TERRORIST")
+    assert result.entities[claim.speaker].name == "Dana Whitfield"
+    assert claim.date == "2007"
