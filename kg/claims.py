@@ -26,6 +26,7 @@ GROUP_TYPES = {"Organization"}
 @dataclass
 class Words:
     designate: set[str]
+    designation_nouns: set[str]
     strong: set[str]
     list_verbs: set[str]
     list_nouns: set[str]
@@ -34,6 +35,7 @@ class Words:
     call_verbs: set[str]
     call_nouns: set[str]
     modals: set[str]
+    pending: set[str]
     negators: set[str]
     refuse: set[str]
     denial_phrases: list[str]
@@ -46,6 +48,7 @@ class Words:
     part_nouns: set[str]
     backed_suffix: re.Pattern
     support_verbs: set[str]
+    support_nouns: set[str]
     examples: list[str]
 
 
@@ -53,18 +56,20 @@ class Words:
 def words() -> Words:
     p = data("patterns")
     return Words(
-        designate=set(p["designation"]["verbs"]), strong=set(p["designation"]["strong_verbs"]),
+        designate=set(p["designation"]["verbs"]), designation_nouns=set(p["designation"]["nouns"]),
+        strong=set(p["designation"]["strong_verbs"]),
         list_verbs=set(p["designation"]["list_verbs"]),
         list_nouns=set(p["designation"]["list_nouns"]), terror=set(p["designation"]["terror_words"]),
         designated_suffix=re.compile(rf"^(.+?)-({'|'.join(p['designation']['adjective_suffixes'])})$", re.I),
         call_verbs=set(p["call"]["verbs"]), call_nouns=set(p["call"]["nouns"]), modals=set(p["call"]["modals"]),
+        pending=set(p["call"]["pending"]),
         negators=set(p["denial"]["negators"]), refuse=set(p["denial"]["verbs"]),
         denial_phrases=p["denial"]["phrases"], revoke=set(p["revocation"]["verbs"]),
         reporting=set(p["reporting"]["verbs"]), roles=set(p["leadership"]["roles"]),
         not_leading=set(p["leadership"]["not_leading"]), lead_verbs=set(p["leadership"]["verbs"]),
         former=set(p["leadership"]["former"]), part_nouns=set(p["part_of"]["nouns"]),
         backed_suffix=re.compile(rf"^(.+?)-({'|'.join(p['support']['adjective_suffixes'])})$", re.I),
-        support_verbs=set(p["support"]["verbs"]), examples=p["support"]["examples"])
+        support_verbs=set(p["support"]["verbs"]), support_nouns=set(p["support"]["nouns"]), examples=p["support"]["examples"])
 
 
 def lemma(token: Token) -> str:
@@ -159,7 +164,7 @@ def referent(token: Token, types: set[str] | None = None) -> list[Span]:
 
 @dataclass
 class Context:
-    modality: str  # asserted | called_for | denied | revoked
+    modality: str  # asserted | called_for | denied | pending
     caller: Span | None = None
     addressee: Span | None = None
 
@@ -184,29 +189,47 @@ def _subject(verb: Token) -> Span | None:
     return None
 
 
+def _is_call(tok: Token) -> bool:
+    w = words()
+    return (lemma(tok) in w.call_verbs and tok.pos_ in ("VERB", "AUX", "PROPN")
+            or lemma(tok) in w.call_nouns and tok.pos_ in ("NOUN", "PROPN"))
+
+
+def _call_context(call: Token, below: Token | None) -> Context:
+    """A call governs the trigger: who calls, whom; a call that is rejected is a refusal."""
+    if lemma(call.head) in words().refuse and call.head != call:  # "X rejected calls to proscribe Y"
+        return Context("denied", _subject(call.head))
+    addressee = None
+    for child in call.children:
+        if child.dep_ in ("dobj", "dative") and child != below:
+            spans = referent(child, AUTHORITY_TYPES)
+            addressee = spans[0] if spans else None
+        elif child.dep_ == "prep" and child.lower_ in ("on", "upon") and child != below:
+            spans = [s for p in child.children for s in referent(p, AUTHORITY_TYPES)]
+            addressee = spans[0] if spans else addressee
+    return Context("called_for", _caller(call), addressee)
+
+
 def context_of(trigger: Token) -> Context:
+    """Is the trigger's act stated as done (asserted), called for, refused (denied) or only
+    weighed (pending, no claim)?"""
     w = words()
     sent = trigger.sent
     text = sent.text.lower()
     for child in trigger.children:
         if child.dep_ == "neg" or child.lower_ in w.negators and child.dep_ in ("neg", "advmod", "det"):
             return Context("denied")
+    if trigger.dep_ in ("relcl", "acl", "xcomp") and _is_call(trigger.head):  # "calls to proscribe X"
+        return _call_context(trigger.head, trigger)
     chain = list(_clause_chain(trigger))
     for i, tok in enumerate(chain[1:], 1):
         below = chain[i - 1]
         if lemma(tok) in w.refuse or (lemma(tok) in ("fall", "stop") and "short" in text):
-            return Context("denied")
-        if lemma(tok) in w.call_verbs and tok.pos_ in ("VERB", "AUX", "PROPN") or \
-                lemma(tok) in w.call_nouns and tok.pos_ in ("NOUN", "PROPN"):
-            addressee = None
-            for child in tok.children:
-                if child.dep_ in ("dobj", "dative") and child != below:
-                    spans = referent(child, AUTHORITY_TYPES)
-                    addressee = spans[0] if spans else None
-                elif child.dep_ == "prep" and child.lower_ in ("on", "upon") and child != below:
-                    spans = [s for p in child.children for s in referent(p, AUTHORITY_TYPES)]
-                    addressee = spans[0] if spans else addressee
-            return Context("called_for", _caller(tok), addressee)
+            return Context("denied", _subject(tok))
+        if lemma(tok) in w.pending and tok.pos_ in ("VERB", "AUX"):
+            return Context("pending")
+        if _is_call(tok):
+            return _call_context(tok, below)
     aux = [c for c in trigger.children if c.dep_ == "aux"]
     have_to = any(c.lemma_ == "have" for c in aux) and any(c.lower_ == "to" for c in aux)
     for child in aux:
@@ -219,13 +242,14 @@ def context_of(trigger: Token) -> Context:
 
 
 def _caller(call: Token) -> Span | None:
-    """Who makes the call: its subject or possessor, else the subject of what governs it
-    ("Parliament voted for a resolution calling on …")."""
-    for tok in _clause_chain(call):
+    """Who makes the call: its subject or possessor, else, for a call made by a motion or a
+    resolution, the subject of the verb that carries it ("Parliament voted for a resolution calling …")."""
+    tok = call
+    while True:
         found = _subject(tok) or _possessor(tok)
-        if found is not None:
+        if found is not None or tok.head == tok or tok.dep_ not in ("acl", "pobj", "prep", "pcomp"):
             return found
-    return None
+        tok = tok.head
 
 
 def _possessor(noun: Token) -> Span | None:
@@ -285,8 +309,7 @@ def _end_words(person) -> str | None:
     return None
 
 
-PREDICATE_OF = {"asserted": "DESIGNATED_AS_TERRORIST", "called_for": "CALLED_FOR_DESIGNATION",
-                "denied": "DENIED_DESIGNATION", "revoked": "REVOKED_DESIGNATION"}
+PREDICATE_OF = {"asserted": "DESIGNATED_AS_TERRORIST", "denied": "DENIED_DESIGNATION"}
 
 
 def _has_terror_word(tokens) -> bool:
@@ -352,7 +375,12 @@ def designations(sent: Span) -> Iterator[Found]:
         verbal = tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("relcl", "ROOT", "conj") and tok.tag_ == "NNS"
         # "designated/blacklisted/proscribed the IRGC (as) a terrorist organization"
         if word in w.designate and verbal and (word in w.strong or _has_terror_word(_clause(tok))):
-            yield from _designation(tok, _agent(tok), _objects(tok) or _next_groups(tok), "verb", 0.9)
+            participle = tok.tag_ == "VBN" or tok.tag_ == "VBD" and tok.i > 0 and tok.nbor(-1).text == ","
+            by = _by_phrase(tok) if participle else None
+            if by is not None:  # "Hamas, designated a terrorist organization by the United States"
+                yield from _designation(tok, by, _passive_objects(tok), "participle", 0.85)
+            else:
+                yield from _designation(tok, _agent(tok), _objects(tok) or _next_groups(tok), "verb", 0.9)
         # "revoked the designation", "removed the Houthis from its terrorism list"
         elif word in w.revoke and tok.pos_ == "VERB":
             yield from _revocation(tok)
@@ -370,19 +398,56 @@ def designations(sent: Span) -> Iterator[Found]:
                     lists = [t for t in prep.children if t.lemma_.lower() in w.list_nouns]
                     if lists and _has_terror_word(lists[0].subtree):
                         yield from _designation(tok, _possessor(lists[0]), _objects(tok), "on list", 0.8)
-        # "(calls for the) designation of X"
-        elif word == "designation" and tok.pos_ in ("NOUN", "PROPN"):
-            objects = [s for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
-                       for p in c.children for s in referent(p, GROUP_TYPES)]
-            ctx = context_of(tok)
-            if objects and ctx.modality == "called_for" and ctx.caller is not None:
-                for obj in objects:
-                    yield Found("CALLED_FOR_DESIGNATION", ctx.caller, obj, tok, "call for designation", 0.8,
-                                addressee=ctx.addressee)
+        # "(calls for the) designation of X", "Washington's designation of the IRGC"
+        elif word in w.designation_nouns and tok.pos_ in ("NOUN", "PROPN"):
+            yield from _nominal_designation(tok)
         # "a U.S.-designated terrorist organization"
         if w.designated_suffix.match(tok.text) or (tok.lower_ in ("designated", "listed", "blacklisted", "proscribed")
                                                    and tok.i >= 2 and tok.nbor(-1).text == "-"):
             yield from _adjectival(tok, "designation")
+
+
+def _by_phrase(verb: Token) -> Span | None:
+    """The authority in a "by …" phrase of the verb's own clause."""
+    for t in verb.subtree:
+        if t.lower_ == "by" and t.dep_ in ("prep", "agent") and not any(
+                a.pos_ == "VERB" and a != verb for a in t.ancestors if a.i > verb.i and verb in a.ancestors):
+            spans = [s for p in t.children for s in referent(p, AUTHORITY_TYPES)]
+            if spans:
+                return spans[0]
+    return None
+
+
+def _passive_objects(verb: Token) -> list:
+    """What a passive participle is said of: its subject, or the noun it modifies."""
+    for child in verb.children:
+        if child.dep_ in ("nsubjpass", "nsubj"):
+            return referent(child, GROUP_TYPES)
+    if verb.dep_ in ("acl", "appos", "advcl"):
+        return referent(verb.head, GROUP_TYPES)
+    return []
+
+
+def _nominal_designation(noun: Token) -> Iterator[Found]:
+    """"the designation of X" / "X's designation": a call when a call governs it, else a designation
+    by the authority that owns it ("Washington's designation of the IRGC")."""
+    objects = [s for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+               for p in c.children for s in referent(p, GROUP_TYPES)]
+    owner = _possessor(noun) or next((entity_at(c) for c in noun.children if c.dep_ in ("compound", "amod")
+                                      and entity_at(c) is not None), None)
+    if not objects and owner is not None and owner.label_ in GROUP_TYPES and noun.nbor(-1).lower_ in ("'s", "'"):
+        objects, owner = [owner], None  # "the IRGC's designation"
+    if not objects:
+        return
+    ctx = context_of(noun)
+    if ctx.modality == "called_for" and ctx.caller is not None:
+        for obj in objects:
+            yield Found("CALLED_FOR_DESIGNATION", ctx.caller, obj, noun, "call for designation", 0.8,
+                        addressee=ctx.addressee or owner)
+    elif ctx.modality == "asserted" and owner is not None and owner.label_ in AUTHORITY_TYPES:
+        for obj in objects:
+            if obj.kb_id_ != owner.kb_id_:
+                yield Found("DESIGNATED_AS_TERRORIST", owner, obj, noun, "designation of", 0.8)
 
 
 def _revocation(verb: Token) -> Iterator[Found]:
@@ -458,6 +523,9 @@ def _designation(trigger: Token, agent, objects: list, rule: str, confidence: fl
         for obj in objects:
             yield Found("CALLED_FOR_DESIGNATION", caller, obj, trigger, rule, confidence - 0.1, addressee=addressee)
         return
+    if ctx.modality == "pending":
+        return
+    agent = agent or ctx.caller
     if agent is None:
         return
     predicate = PREDICATE_OF[ctx.modality]
@@ -471,10 +539,12 @@ def _adjectival(tok: Token, kind: str) -> Iterator[Found]:
     actor; the thing described is the entity the phrase stands next to."""
     doc = tok.doc
     if "-" in tok.text:
-        known = gazetteer().lookup(tok.text.rsplit("-", 1)[0])
+        known = gazetteer().actor(tok.text.rsplit("-", 1)[0])
         actor = Named(known.key, known.type, known.name) if known is not None else None
     else:
         actor = entity_at(doc[tok.i - 2])
+        known = gazetteer().actor(doc[tok.i - 2].text) if actor is None else None
+        actor = Named(known.key, known.type, known.name) if known is not None else actor
     if actor is None:
         return
     if kind == "designation" and not _has_terror_word(doc[tok.i:min(len(doc), tok.i + 4)]):
@@ -643,10 +713,17 @@ def _org_after_of(role: Token) -> Span | None:
     return None
 
 
+ROLE_VERBS = {"be", "become", "remain", "serve", "appoint", "name", "elect", "make", "install", "choose"}
+
+
 def _copula_or_as_subject(role: Token) -> Span | None:
+    """"X was/became/was appointed the head of Y", "As the head of Y, X …"."""
     head = role.head
-    if role.dep_ == "attr" and head.lemma_ == "be":
+    if role.dep_ in ("attr", "oprd", "xcomp", "dobj") and head.lemma_ in ROLE_VERBS:
         subject = _subject(head)
+        return subject if subject is not None and subject.label_ == "Person" else None
+    if role.dep_ == "pobj" and head.lower_ == "as" and head.head.lemma_ in ("serve", "appoint", "name", "elect"):
+        subject = _subject(head.head)
         return subject if subject is not None and subject.label_ == "Person" else None
     if role.dep_ == "pobj" and head.lower_ == "as":
         subject = _subject(head.head)
@@ -699,6 +776,20 @@ def parts(sent: Span) -> Iterator[Found]:
                 yield Found("PART_OF", unit, parent, tok, "arm of", 0.85)
 
 
+def _belongs(sent: Span) -> Iterator[Found]:
+    """"The Basij belongs to the IRGC", "X is subordinate to Y"."""
+    for tok in sent:
+        if lemma(tok) in ("belong", "subordinate", "answer", "report") and tok.pos_ in ("VERB", "ADJ"):
+            units = referent(next((c for c in (tok.children if tok.pos_ == "VERB" else tok.head.children)
+                                   if c.dep_ == "nsubj"), tok), GROUP_TYPES)
+            parents = [s for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"
+                       for p in c.children for s in referent(p, GROUP_TYPES)]
+            for unit in units:
+                for parent in parents:
+                    if unit.kb_id_ != parent.kb_id_ and context_of(tok).modality == "asserted":
+                        yield Found("PART_OF", unit, parent, tok, "belongs to", 0.8)
+
+
 def supports(sent: Span) -> Iterator[Found]:
     w = words()
     for tok in sent:
@@ -706,6 +797,8 @@ def supports(sent: Span) -> Iterator[Found]:
         if m or (tok.lower_ in ("backed", "sponsored", "funded", "supported") and tok.i >= 2
                  and tok.nbor(-1).text == "-"):
             yield from _adjectival(tok, "support")
+        elif lemma(tok) in w.support_nouns and tok.pos_ == "NOUN":
+            yield from _nominal_support(tok)
         elif tok.lemma_.lower() in w.support_verbs and tok.pos_ == "VERB":
             if any(c.dep_ == "neg" for c in tok.children):
                 continue
@@ -722,15 +815,30 @@ def supports(sent: Span) -> Iterator[Found]:
                 backer = spans[0] if spans else backer
             if backer is None:
                 continue
-            for child in tok.children:
-                if child.dep_ != "dobj":
-                    continue
+            objects = [c for c in tok.children if c.dep_ == "dobj"] or [
+                c for v in tok.conjuncts if v.i > tok.i for c in v.children if c.dep_ == "dobj"]  # "armed and funded X"
+            for child in objects:
                 backed = referent(child, GROUP_TYPES | {"Country"})
                 if not backed:
                     backed = _examples(child)
                 for target in backed:
                     if target != backer:
                         yield Found("SUPPORTS", backer, target, tok, "supports", 0.75)
+
+
+def _nominal_support(noun: Token) -> Iterator[Found]:
+    """"Tehran's support for the Houthis", "Iran's proxy Hezbollah"."""
+    backer = _possessor(noun)
+    if backer is None or context_of(noun).modality != "asserted":
+        return
+    if lemma(noun) == "proxy":
+        backed = referent(noun, GROUP_TYPES)
+    else:
+        backed = [s for c in noun.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "to")
+                  for p in c.children for s in referent(p, GROUP_TYPES)]
+    for target in backed:
+        if target.kb_id_ != backer.kb_id_:
+            yield Found("SUPPORTS", backer, target, noun, "support for", 0.7)
 
 
 def _examples(noun: Token) -> list[Span]:
@@ -751,7 +859,7 @@ def _examples(noun: Token) -> list[Span]:
     return found
 
 
-RULES = (designations, leaders, parts, supports)
+RULES = (designations, leaders, parts, _belongs, supports)
 
 
 def extract(article: Article, paragraphs: list[tuple[int, Doc]]) -> list[Claim]:

@@ -61,23 +61,26 @@ class Query:
 
 
 def convert(query: str, p: Param, value: Any) -> Any:
-    if not isinstance(value, str) or p.type == "string":
-        if p.type != "string" and isinstance(value, str):
-            pass
-        elif value is None or isinstance(value, TYPES[p.type]) and not (p.type == "int" and isinstance(value, bool)):
-            return value
-        else:
-            raise QueryError(f"parameter {p.name} of {query!r} must be {p.type}, not {value!r}")
-    try:
+    """`value` as the parameter's declared type. Strings (from the command line) are parsed; Python
+    values must already have the type (an int is accepted for a float; None leaves a filter unset)."""
+    wrong = QueryError(f"parameter {p.name} of {query!r} must be {p.type}, not {value!r}")
+    if value is None:
+        return None
+    if isinstance(value, str) and p.type != "string":
+        words = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
         if p.type == "bool":
-            if value.lower() in ("true", "yes", "1"):
-                return True
-            if value.lower() in ("false", "no", "0"):
-                return False
-            raise ValueError
-        return TYPES[p.type](value)
-    except ValueError:
-        raise QueryError(f"parameter {p.name} of {query!r} must be {p.type}, not {value!r}") from None
+            if value.lower() not in words:
+                raise wrong
+            return words[value.lower()]
+        try:
+            return TYPES[p.type](value)
+        except ValueError:
+            raise wrong from None
+    if p.type == "float" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, TYPES[p.type]) or (p.type == "int" and isinstance(value, bool)):
+        raise wrong
+    return value
 
 
 def _default(text: str | None, type_: str) -> Any:

@@ -2,7 +2,7 @@
 
 Decisions, each recorded as a reason so a merge can be explained:
 1. a gazetteer alias names a known entity (longest match wins);
-2. the statistical NER keeps a person whose name merely starts with a place ("Israel Katz");
+2. the statistical NER keeps a person whose first name is a place ("Israel Katz");
 3. a lone surname links to the full name used in the same article;
 4. an unknown spelling that sounds like a gazetteer alias (same name key) is that entity;
 5. anything else is an entity keyed by type and name key, so the same name in another
@@ -51,8 +51,8 @@ def _candidates(doc: Doc) -> list[tuple[Span, str | None]]:
         if trimmed is None or trimmed.text.lower() in gazetteer().not_names:
             continue
         inside = [g for g in gaz if g.start >= trimmed.start and g.end <= trimmed.end]
-        if ent.label_ == "PERSON" and inside and all(
-                g.label_ in ("Country", "Location") and len(g) < len(trimmed) for g in inside):
+        if ent.label_ == "PERSON" and len(inside) == 1 and inside[0].label_ in ("Country", "Location") \
+                and inside[0].start == trimmed.start and len(inside[0]) < len(trimmed):
             gaz = [g for g in gaz if g not in inside]  # "Israel Katz" is a person, not Israel
             chosen.append((trimmed, None))
         elif not any(g.start < trimmed.end and trimmed.start < g.end for g in gaz):

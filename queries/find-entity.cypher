@@ -1,0 +1,14 @@
+// name: find-entity
+// description: Entities whose name or any alias contains the text (any case), exact names first,
+// description: then the most mentioned: the way to learn the names other queries accept.
+// param: text string -- part of a name or alias
+// example: kg query find-entity -p text guard
+MATCH (e:Entity)
+WHERE toLower(coalesce(e.names, e.name)) CONTAINS toLower($text)
+OPTIONAL MATCH (a:Article)-[:MENTIONS]->(e)
+WITH e, count(DISTINCT a) AS articles
+RETURN e.name AS name, e.type AS type, e.id AS id,
+       reduce(seen = [], x IN coalesce(e.known_aliases, []) + coalesce(e.aliases, []) |
+              CASE WHEN x = e.name OR x IN seen THEN seen ELSE seen + x END) AS aliases,
+       articles
+ORDER BY CASE WHEN toLower(e.name) = toLower($text) THEN 0 ELSE 1 END, articles DESC, name
