@@ -134,3 +134,39 @@ def test_according_to_names_the_speaker_not_the_outlet():
     claim = next(c for c in result.claims if c.object == "quds-force" and c.predicate == "DESIGNATED_AS_TERRORIST")
     assert result.entities[claim.speaker].name == "Dana Whitfield"
     assert claim.date == "2007"
+
+
+def test_an_authority_s_designation_of_a_group_is_a_designation():
+    found = analysis("guards-and-proxies")
+    claim = next(c for c in found.claims if c.object == "irgc" and c.predicate == "DESIGNATED_AS_TERRORIST")
+    assert claim.subject == "united-states" and claim.date == "2019"
+
+
+def test_a_designation_only_weighed_is_no_claim():
+    found = claims_of("guards-and-proxies")
+    assert not any(s == "european-union" for _, s, _ in found)
+
+
+def test_designated_by_in_a_participle_names_the_authority():
+    assert ("DESIGNATED_AS_TERRORIST", "canada", "hamas") in claims_of("guards-and-proxies")
+
+
+def test_rejecting_calls_to_proscribe_is_a_denial():
+    found = claims_of("guards-and-proxies")
+    assert ("DENIED_DESIGNATION", "united-kingdom", "irgc") in found
+    assert ("CALLED_FOR_DESIGNATION", "united-kingdom", "irgc") not in found
+
+
+def test_sanctions_are_not_designations():
+    assert {p for p, _, _ in claims_of("guards-and-proxies")} >= {"SUPPORTS", "PART_OF", "LEADS"}
+    assert not any(s == "us-treasury" for _, s, _ in claims_of("guards-and-proxies"))
+
+
+@pytest.mark.parametrize("claim", [
+    ("LEADS", "hossein-salami", "irgc"),          # was appointed commander of
+    ("SUPPORTS", "iran", "hezbollah"),            # has armed and funded
+    ("SUPPORTS", "iran", "houthis"),              # Tehran's support for
+    ("PART_OF", "basij", "irgc"),                 # belongs to
+])
+def test_structural_claims_in_other_wordings(claim):
+    assert claim in claims_of("guards-and-proxies")
