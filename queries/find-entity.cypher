@@ -1,6 +1,7 @@
 // name: find-entity
 // description: Entities whose name or any alias contains the text (any case), exact names first,
-// description: then the most mentioned: the way to learn the names other queries accept.
+// description: then the most mentioned: the way to learn the names other queries accept, and why
+// description: kg merged each entity's spellings into one (why_merged).
 // param: text string -- part of a name or alias
 // example: kg query find-entity -p text guard
 MATCH (e:Entity)
@@ -10,5 +11,5 @@ WITH e, count(DISTINCT a) AS articles
 RETURN e.name AS name, e.type AS type, e.id AS id,
        reduce(seen = [], x IN coalesce(e.known_aliases, []) + coalesce(e.aliases, []) |
               CASE WHEN x = e.name OR x IN seen THEN seen ELSE seen + x END) AS aliases,
-       articles
+       articles, coalesce(e.merge_reasons, []) AS why_merged
 ORDER BY CASE WHEN toLower(e.name) = toLower($text) THEN 0 ELSE 1 END, articles DESC, name

@@ -83,3 +83,15 @@ def test_engine_status_and_stop(kg):
     assert "running" in kg("engine", "status").stdout
     assert "stopped" in kg("engine", "stop").stdout
     assert kg("engine", "status", check=False).returncode == 3
+
+
+def test_each_exported_claim_knows_how_many_articles_and_outlets_state_it(kg, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("2019-04-us-lists-irgc", "2022-03-gaza-factions"):
+        (corpus / f"{name}.txt").write_text((EXAMPLES / f"{name}.txt").read_text())
+    kg("ingest", str(corpus))
+    claims = [json.loads(line) for line in kg("export", "claims").stdout.splitlines()]
+    part_of = [c for c in claims if c["predicate"] == "PART_OF" and c["object"]["name"].startswith("Islamic Rev")]
+    assert len(part_of) == 2  # stated once in each article
+    assert all(c["articles_stating"] == 2 and c["outlets_stating"] == 1 for c in part_of)  # one outlet

@@ -148,6 +148,7 @@ def test_every_canned_query_answers_over_the_corpus(corpus):
     assert found[0]["name"] == "Islamic Revolutionary Guard Corps"
     assert "Quds Force" in {r["name"] for r in found}  # known as "Revolutionary Guards Quds Force"
     assert q("find-entity", text="hamas")[0]["name"] == "Hamas"
+    assert any("gazetteer alias" in why for why in found[0]["why_merged"])
 
     mentions = q("mentions", entity="quds force")
     assert [r["article"] for r in mentions] == [
