@@ -2,6 +2,8 @@
 // description: Everything the graph holds about one group: canonical name, aliases, parent and
 // description: sub-units (PART_OF), leaders current and former with their role (LEADS), backers
 // description: (SUPPORTS), who designates it, who called for its designation, and the sources.
+// description: The `graph` column holds the group, its claims and the entities they link, so the
+// description: Neo4j Browser draws them (kg's table and CSV leave it out; JSON keeps it).
 // param: group string -- the group's name or any alias, any case
 // example: kg query group-profile -p group IRGC
 MATCH (g:Entity)
@@ -26,8 +28,12 @@ WITH g, parents, units, leaders, backers, designated_by,
 OPTIONAL MATCH (g)<-[:SUBJECT|OBJECT]-(:Claim)<-[:STATES]-(a:Article)
 WITH g, parents, units, leaders, backers, designated_by, calls, a ORDER BY a.id
 WITH g, parents, units, leaders, backers, designated_by, calls, collect(DISTINCT a.id) AS sources
+OPTIONAL MATCH (g)<-[:SUBJECT|OBJECT]-(c:Claim)-[:SUBJECT|OBJECT]->(x:Entity)
+WHERE x <> g
+WITH g, parents, units, leaders, backers, designated_by, calls, sources,
+     collect(DISTINCT c) AS claim_nodes, collect(DISTINCT x) AS related
 RETURN g.name AS group, g.type AS type,
        reduce(seen = [], x IN coalesce(g.known_aliases, []) + coalesce(g.aliases, []) |
               CASE WHEN x = g.name OR x IN seen THEN seen ELSE seen + x END) AS aliases,
-       parents, units, leaders, backers, designated_by, calls, sources
+       parents, units, leaders, backers, designated_by, calls, sources, [g] + claim_nodes + related AS graph
 ORDER BY group

@@ -89,6 +89,9 @@ def test_every_canned_query_answers_over_the_corpus(corpus):
     assert irgc["units"] == ["Quds Force"] and irgc["designated_by"] == ["United States"]
     assert "Israel urged United Kingdom" in irgc["calls"]
     assert {"2019-04-washington-lists-guards", "desk-notes"} <= set(irgc["sources"])
+    drawn = {(n.get("name") or n.get("predicate"), tuple(n["_labels"])) for n in irgc["graph"]}
+    assert ("Islamic Revolutionary Guard Corps", ("Entity", "Organization")) in drawn  # for the Browser
+    assert ("PART_OF", ("Claim",)) in drawn and ("Quds Force", ("Entity", "Organization")) in drawn
     quds = q("group-profile", group="QODS FORCE")[0]
     assert quds["parents"] == ["Islamic Revolutionary Guard Corps"]
     assert "Qasem Soleimani (commander)" in quds["leaders"] and "Hamas" not in quds["backers"]
