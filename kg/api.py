@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -18,7 +19,26 @@ from .config import Settings
 from .model import Analysis, Article
 from .pipeline import analyse_all
 from .read import DEFAULT_MAX_BYTES, Copy, Problem, read_articles
+from .resources import folder
 from .store import FalkorStore, Neo4jStore, Store
+
+ORPHAN_ENTITIES = """
+MATCH (e:Entity)
+WHERE NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-()
+  AND NOT (e)<-[:AGENCY_OF]-()
+RETURN e.key AS key ORDER BY key
+"""
+INCOMPLETE_CLAIMS = """
+MATCH (c:Claim)
+WHERE NOT (c)-[:SUBJECT]->(:Entity) OR NOT (c)-[:OBJECT]->(:Entity) OR NOT (:Article)-[:STATES]->(c)
+RETURN c.id AS id ORDER BY id
+"""
+
+
+def schema_version() -> int:
+    """The version of schema/schema.toml, recorded in the graph so `kg doctor` notices an old graph."""
+    with (folder("schema") / "schema.toml").open("rb") as fh:
+        return tomllib.load(fh)["version"]
 
 
 @dataclass
@@ -52,6 +72,39 @@ class IngestReport:
         return "; ".join(parts)
 
 
+@dataclass
+class Health:
+    """What `kg doctor` found: where the graph is, what it holds, and anything broken in it."""
+
+    backend: str
+    location: str
+    engine: str
+    schema_version: int
+    graph_schema_version: int | None
+    counts: dict[str, int]
+    half_written: list[str]
+    orphan_entities: list[str]
+    incomplete_claims: list[str]
+    insecure: list[str]
+
+    @property
+    def problems(self) -> list[str]:
+        found = []
+        if self.graph_schema_version not in (None, self.schema_version):
+            found.append(f"the graph was written with schema version {self.graph_schema_version}, kg uses "
+                         f"{self.schema_version}: ingest the articles again into a new graph")
+        if self.half_written:
+            found.append(f"{len(self.half_written)} half-written articles ({', '.join(self.half_written[:5])}): "
+                         f"the next `kg ingest` repairs them")
+        if self.orphan_entities:
+            found.append(f"{len(self.orphan_entities)} entities with no mention and no claim "
+                         f"({', '.join(self.orphan_entities[:5])})")
+        if self.incomplete_claims:
+            found.append(f"{len(self.incomplete_claims)} claims missing their article, subject or object "
+                         f"({', '.join(self.incomplete_claims[:5])})")
+        return found + self.insecure
+
+
 Progress = Callable[[str, int], None]  # (event, count): "article" once per article, "claims" with a count
 
 
@@ -68,6 +121,7 @@ class KnowledgeGraph:
                                       settings.neo4j_database)
         else:
             store = FalkorStore(settings.home)
+        store.setup_schema()  # also creates an empty graph, so reading a new one is not an error
         return cls(store)
 
     def close(self) -> None:
@@ -86,6 +140,7 @@ class KnowledgeGraph:
         changed ones replaced; bad files are reported in the result and the rest still ingested."""
         report = IngestReport()
         self.store.setup_schema()
+        self.store.write([("MERGE (s:Schema) ON CREATE SET s.version = $version", {"version": schema_version()})])
         report.repaired = write.repair(self.store)
         copies: list[Copy] = []
         stale: set[str] = set()
@@ -104,9 +159,7 @@ class KnowledgeGraph:
                 changed = [a.id for a in articles if a.id in known and known[a.id] != a.content_hash]
                 if changed:
                     report.replaced += len(changed)
-                    stale.update(r["key"] for r in self.store.read(
-                        "UNWIND $ids AS id MATCH (:Article {id: id})-[:MENTIONS]->(e:Entity) RETURN e.key AS key",
-                        {"ids": changed}))
+                    stale.update(write.entities_of(self.store, changed))
                 for a in articles:
                     report.warnings += [f"{a.path}: {w}" for w in a.warnings]
                     if known.get(a.id) == a.content_hash:
@@ -162,6 +215,29 @@ class KnowledgeGraph:
             "MATCH (c:Claim) RETURN c.predicate AS p, count(c) AS n ORDER BY p")}
         return {"backend": self.store.backend, "location": self.store.location, "counts": counts,
                 "claims_by_predicate": by_predicate}
+
+    def doctor(self) -> Health:
+        """Check the graph for what a crash, a bug or an old kg version could have left behind."""
+        counts = self.stats()["counts"]
+        recorded = self.store.read("MATCH (s:Schema) RETURN s.version AS version")
+        insecure = []
+        if isinstance(self.store, FalkorStore):
+            e = self.store.engine
+            engine = f"embedded engine running (pid {e.pid}, 127.0.0.1:{e.port})"
+            mode = (e.home / "password").stat().st_mode & 0o777
+            if mode & 0o077:
+                insecure.append(f"{e.home / 'password'} is readable by others (mode {mode:o}): chmod 600 it")
+        else:
+            engine = "Neo4j server reachable"
+        return Health(
+            backend=self.store.backend, location=self.store.location, engine=engine,
+            schema_version=schema_version(), graph_schema_version=recorded[0]["version"] if recorded else None,
+            counts=counts,
+            half_written=[r["id"] for r in self.store.read(
+                "MATCH (a:Article) WHERE a.status IS NULL OR a.status <> 'done' RETURN a.id AS id ORDER BY id")],
+            orphan_entities=[r["key"] for r in self.store.read(ORPHAN_ENTITIES)],
+            incomplete_claims=[r["id"] for r in self.store.read(INCOMPLETE_CLAIMS)],
+            insecure=insecure)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

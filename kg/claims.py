@@ -329,6 +329,9 @@ def _agent(verb: Token) -> Span | None:
     for child in verb.children:
         if child.dep_ == "nsubj":
             spans = referent(child, AUTHORITY_TYPES)
+            if not spans and child.lower_ == "it" and verb.dep_ in ("advcl", "conj") and verb.head == verb.sent.root:
+                state = _subject(verb.sent.root)  # "The UK has not …, although it proscribed Hezbollah"
+                return state if state is not None and state.label_ in AUTHORITY_TYPES else None
             return spans[0] if spans else None
     if any(c.dep_ == "auxpass" for c in verb.children):  # "is listed as a terrorist group by the US"
         for t in verb.subtree:
@@ -904,12 +907,13 @@ def _claim(article: Article, offset: int, sent: Span, f: Found) -> Claim | None:
 
 def _date_words(trigger: Token) -> str | None:
     """The DATE expression of the claim's clause: inside the trigger's subtree, or hung on the verb,
-    but not inside a relative clause about one of its arguments ("…, who was killed in 2020")."""
+    but not inside another clause ("…, who was killed in 2020", "although it did so this year")."""
     clause = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
     for ent in trigger.sent.ents:
         if ent.label_ != "DATE":
             continue
-        path = [ent.root] + [a for a in ent.root.ancestors]
-        if clause in path and not any(t.dep_ in ("relcl", "acl") for t in path[:path.index(clause)]):
-            return ent.text
+        for tok in (ent[0], ent.root):  # the NER may run a date on ("Wednesday, ending years")
+            path = [tok] + list(tok.ancestors)
+            if clause in path and not any(t.pos_ in ("VERB", "AUX") for t in path[:path.index(clause)]):
+                return ent.text
     return None

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__, engine, queries
+from . import __version__, engine, queries, rdf
 from .api import KnowledgeGraph
 from .config import Settings
 from .engine import EngineError
@@ -106,6 +106,8 @@ def query(ctx, name, params, fmt):
     q.bind(given)  # a bad parameter is reported before the engine is started
     with _open(ctx) as graph:
         rows = graph.query(name, **given)
+    if fmt != "json":  # nodes for the Neo4j Browser to draw; a table cannot show them
+        rows = [{k: v for k, v in row.items() if k != "graph"} for row in rows]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=1, ensure_ascii=False, default=str))
     elif fmt == "csv":
@@ -115,12 +117,22 @@ def query(ctx, name, params, fmt):
         for row in rows:
             writer.writerow({k: _cell(v) for k, v in row.items()})
     else:
-        table = Table(title=f"{q.name} ({len(rows)} rows)", show_lines=False)
-        for column in (rows[0] if rows else {}):
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*(_cell(v) for v in row.values()))
-        Console().print(table)
+        console = Console()
+        columns = list(rows[0]) if rows else []
+        if len(columns) * 12 > console.width:  # too many columns to read side by side: one block per row
+            table = Table(title=f"{q.name} ({len(rows)} rows)", show_header=False, show_lines=True)
+            table.add_column("field", style="bold", no_wrap=True)
+            table.add_column("value", overflow="fold")
+            for row in rows:
+                for i, (key, value) in enumerate(row.items()):
+                    table.add_row(key, _cell(value), end_section=i == len(row) - 1)
+        else:
+            table = Table(title=f"{q.name} ({len(rows)} rows)")
+            for column in columns:
+                table.add_column(column, overflow="fold")
+            for row in rows:
+                table.add_row(*(_cell(v) for v in row.values()))
+        console.print(table)
 
 
 def _cell(value) -> str:
@@ -151,21 +163,35 @@ def list_queries():
 
 
 @cli.command("export")
-@click.argument("what", type=click.Choice(["claims", "entities"]))
+@click.argument("what", type=click.Choice(["claims", "entities", "rdf"]))
 @click.option("--out", type=click.Path(path_type=Path), help="Write to this file instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(list(rdf.FORMATS)), help="rdf only: the RDF syntax "
+              "(default trig; trig, nquads and jsonld keep each claim's named graph).")
+@click.option("--base", help=f"rdf only: base IRI of articles, claims and entities (default {rdf.DEFAULT_BASE}).")
+@click.option("--article", help="rdf only: just this article's claims and what they refer to.")
+@click.option("--entity", help="rdf only: just the claims about this entity (name or alias).")
 @click.pass_context
-def export_(ctx, what, out):
-    """Export claims or entities as JSON Lines.
+def export_(ctx, what, out, fmt, base, article, entity):
+    """Export claims or entities as JSON Lines, or the graph as RDF.
 
     \b
     Example:
       kg export claims --out claims.jsonl
+      kg export rdf --format nquads --out kg.nq
+      kg export rdf --entity IRGC --format turtle
     """
+    if what != "rdf" and (fmt or base or article or entity):
+        raise click.UsageError("--format, --base, --article and --entity apply to `kg export rdf` only")
     with _open(ctx) as graph:
-        rows = graph.claims() if what == "claims" else graph.entities()
         fh = out.open("w", encoding="utf-8") if out else sys.stdout
         try:
-            for row in rows:
+            if what == "rdf":
+                try:
+                    rdf.write(graph.store, fh, fmt or "trig", base or rdf.DEFAULT_BASE, article, entity)
+                except rdf.RdfError as exc:
+                    raise click.ClickException(str(exc)) from exc
+                return
+            for row in graph.claims() if what == "claims" else graph.entities():
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         finally:
             if out:
@@ -258,10 +284,95 @@ def engine_status(ctx):
     click.echo(f"embedded engine running: pid {e.pid}, 127.0.0.1:{e.port}, data in {e.home / 'data'}")
 
 
+@cli.command()
+@click.option("--entity", help="Draw the neighbourhood of this entity (name or alias, any case).")
+@click.option("--query", "query_name", help="Draw the entities named in this canned query's rows.")
+@click.option("-p", "--param", "params", multiple=True, nargs=2, metavar="KEY VALUE",
+              help="A parameter of --query.")
+@click.option("--depth", default=1, show_default=True, help="Claim hops around --entity.")
+@click.option("--limit", default=300, show_default=True, help="Draw at most this many entities.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("kg-view.html"), show_default=True,
+              help="The HTML file to write.")
+@click.pass_context
+def view(ctx, entity, query_name, params, depth, limit, out):
+    """Write the graph as one self-contained HTML page that works offline.
+
+    Nodes are entities, edges their claims; hover or click one for the evidence and sources.
+    Without --entity or --query the whole graph is drawn, up to --limit entities.
+
+    \b
+    Example:
+      kg view --entity IRGC --depth 2 --out irgc.html
+      kg view --query designations-by-country -p country "United States"
+    """
+    from . import view as view_
+
+    if params and not query_name:
+        raise click.UsageError("-p/--param needs --query")
+    if query_name:
+        queries.get(query_name).bind(dict(params))  # a bad parameter is reported before the engine is started
+    with _open(ctx) as graph:
+        try:
+            drawn = view_.build(graph.store, entity=entity, query=query_name, params=dict(params), depth=depth,
+                                limit=limit)
+        except view_.ViewError as exc:
+            raise click.ClickException(str(exc)) from exc
+    for note in drawn.notes:
+        click.echo(f"kg view: {note}", err=True)
+    view_.write(drawn, out)
+    click.echo(f"kg view: wrote {out} ({len(drawn.nodes)} entities, {len(drawn.edges)} relations)")
+
+
+@cli.command("validate-rdf")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(list(rdf.FORMATS)), help="The RDF syntax (default: from the "
+              "file's extension).")
+def validate_rdf(file, fmt):
+    """Check an RDF file (e.g. from `kg export rdf`) against the SHACL shapes of schema/shapes.ttl;
+    prints the violations and exits 1 when it does not conform.
+
+    \b
+    Example:
+      kg export rdf --out kg.trig && kg validate-rdf kg.trig
+    """
+    result = rdf.validate(file, fmt)
+    if result.conforms:
+        click.echo(f"{file}: conforms")
+        return
+    click.echo(result.report)
+    sys.exit(1)
+
+
+@cli.command()
+@click.pass_context
+def doctor(ctx):
+    """Check the graph: where it is, the engine, the schema version, counts, and anything a crash or
+    an old version left behind (half-written articles, orphan entities, incomplete claims).
+    Exits 1 when a problem is found.
+
+    \b
+    Example:
+      kg doctor
+    """
+    with _open(ctx) as graph:
+        health = graph.doctor()
+    click.echo(f"backend        {health.backend}: {health.location}")
+    click.echo(f"engine         {health.engine}")
+    recorded = "none recorded yet" if health.graph_schema_version is None else health.graph_schema_version
+    click.echo(f"schema         version {health.schema_version} (graph: {recorded})")
+    click.echo("counts         " + ", ".join(f"{label} {n}" for label, n in health.counts.items()))
+    for problem in health.problems:
+        click.echo(f"problem: {problem}")
+    click.echo("kg doctor: " + (f"{len(health.problems)} problems found" if health.problems else "no problems found"))
+    if health.problems:
+        sys.exit(1)
+
+
 def main() -> None:
     try:
         cli(standalone_mode=False)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("kg: interrupted; the graph is intact (`kg ingest` repairs half-written articles)", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
@@ -271,3 +382,21 @@ def main() -> None:
         sys.exit(2)
     except SystemExit:
         raise
+    except Exception as exc:
+        if not _connection_lost(exc):
+            raise
+        click.echo(f"kg: lost the connection to the graph engine ({type(exc).__name__}: {exc}); run the command "
+                   f"again (kg restarts its embedded engine, and `kg ingest` repairs half-written articles)", err=True)
+        sys.exit(2)
+
+
+def _connection_lost(exc: Exception) -> bool:
+    """The engine died or went away mid-command (the graph itself is safe: writes are all-or-nothing)."""
+    import redis
+
+    lost: tuple[type[Exception], ...] = (redis.ConnectionError, redis.TimeoutError)
+    if "neo4j" in sys.modules:
+        from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
+        lost += (ServiceUnavailable, SessionExpired)
+    return isinstance(exc, lost)

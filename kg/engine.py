@@ -10,6 +10,7 @@ import fcntl
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import time
@@ -83,9 +84,18 @@ def _gone(pid: int) -> bool:
         pass
     try:
         os.kill(pid, 0)
-        return False
     except OSError:
         return True
+    return _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """An engine that exited but whose parent (e.g. a notebook that started it) has not reaped it."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]
 
 
 def status(home: Path) -> Engine | None:
@@ -159,10 +169,7 @@ def stop(home: Path) -> bool:
         engine = status(home)
         if engine is None:
             return False
-        try:
-            engine.client().shutdown()
-        except redis.ConnectionError:
-            pass  # the server closes the connection as it exits
+        os.kill(engine.pid, signal.SIGTERM)  # a clean shutdown, like SHUTDOWN: the AOF is flushed first
         deadline = time.monotonic() + 30
         while not _gone(engine.pid) and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -81,14 +81,37 @@ SET e.merge_reasons = reasons,
 DELETE_ORPHANS = """
 UNWIND $keys AS key
 MATCH (e:Entity {key: key})
-WHERE NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-()
+WHERE NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY|AGENCY_OF]-()
 DETACH DELETE e
+"""
+STALE_ENTITIES = """
+UNWIND $ids AS id
+MATCH (:Article {id: id})-[:MENTIONS|STATES]->(x)
+OPTIONAL MATCH (x)-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]->(y:Entity)
+WITH CASE WHEN x:Entity THEN x ELSE y END AS e
+MATCH (e:Entity)
+OPTIONAL MATCH (e)-[:AGENCY_OF]->(state:Entity)
+RETURN DISTINCT e.key AS key, state.key AS state
 """
 FINISH_ARTICLES = """
 UNWIND $ids AS id
 MATCH (a:Article {id: id})
 SET a.status = 'done'
 """
+
+
+def entities_of(store: Store, ids: list[str]) -> set[str]:
+    """Keys of the entities these articles mention or make claims about, and the states of those
+    that are government bodies: the ones to delete if nothing else refers to them afterwards."""
+    keys = set()
+    for row in store.read(STALE_ENTITIES, {"ids": ids}):
+        keys.update(k for k in (row["key"], row["state"]) if k)
+    return keys
+
+
+def _delete_orphans(keys: list[str]) -> list[tuple[str, dict]]:
+    """Twice: a state is an orphan only once the government bodies linked to it have gone."""
+    return [(DELETE_ORPHANS, {"keys": keys})] * 2
 
 
 def article_row(result: Analysis) -> dict:
@@ -155,10 +178,10 @@ def statements(batch: list[Analysis], stale_entities: set[str] = frozenset()) ->
     for rel in ("ADDRESSEE", "SPEAKER", "AUTHORITY"):
         if links[rel]:
             out.append((LINK_CLAIM_ROLE % rel, {"links": links[rel]}))
-    out.append((REFRESH_ENTITIES, {"keys": sorted(entities)}))
+    out.append((REFRESH_ENTITIES, {"keys": sorted(set(entities) | set(stale_entities))}))
     stale = sorted(set(stale_entities) - set(entities))
     if stale:
-        out.append((DELETE_ORPHANS, {"keys": stale}))
+        out += _delete_orphans(stale)
     out.append((FINISH_ARTICLES, {"ids": ids}))
     return out
 
@@ -175,12 +198,10 @@ def remove_articles(store: Store, ids: list[str]) -> list[str]:
                                          {"ids": ids})]
     if not found:
         return []
-    keys = [r["key"] for r in store.read(
-        "UNWIND $ids AS id MATCH (:Article {id: id})-[:MENTIONS]->(e:Entity) RETURN DISTINCT e.key AS key",
-        {"ids": found})]
+    keys = sorted(entities_of(store, found))
     store.write([(CLEAR_ARTICLES, {"ids": found}), (DELETE_MENTIONS, {"ids": found}),
                  ("UNWIND $ids AS id MATCH (a:Article {id: id}) DETACH DELETE a", {"ids": found}),
-                 (DELETE_ORPHANS, {"keys": keys})])
+                 *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys})])
     return found
 
 

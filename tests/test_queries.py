@@ -1,54 +1,21 @@
 """The canned query library answering real questions over a small corpus of its own
 (tests/fixtures/queries-corpus), on each engine.
 
-Calls for designation, denials and revocations are written as one analysed "desk notes" article
-with explicit claims, because the rule extractor does not produce them reliably yet; everything
-else comes from ingesting the corpus. Assertions name rows the extractor reliably produces and
-check them exactly, without failing when a better extractor finds more."""
+Everything comes from ingesting the corpus. Assertions name rows the extractor reliably produces
+and check them exactly, without failing when a better extractor finds more."""
 from __future__ import annotations
 
 import pytest
 
 from conftest import FIXTURES
 from kg.api import KnowledgeGraph
-from kg.gazetteer import gazetteer
-from kg.model import Analysis, Article, Claim, Mention
 from kg.queries import QueryError, get, library
 
 CORPUS = FIXTURES / "queries-corpus"
-NOTES = ("Israel urged the United Kingdom to proscribe the IRGC. "
-         "The United Kingdom has not designated the IRGC. "
-         "The United States revoked the designation of the Houthis in February 2021.")
-
-
-def desk_notes() -> Analysis:
-    """An analysed article whose claims are stated by hand, one per sentence of NOTES."""
-    article = Article(id="desk-notes", path="desk-notes.txt", text=NOTES, content_hash="desk-notes",
-                      body_end=len(NOTES), title="Desk notes", outlet="Desk", date="2021-06-20")
-    gaz = gazetteer()
-    keys = ["israel", "united-kingdom", "irgc", "united-states", "houthis"]
-    mentions = [Mention(k, gaz.entities[k].name, 0, 0) for k in keys]
-
-    def claim(sentence: str, predicate: str, subject: str, obj: str, **extra) -> Claim:
-        start = NOTES.index(sentence)
-        return Claim(predicate, subject, obj, sentence, start, start + len(sentence), sentence, 1.0, "test",
-                     **extra)
-
-    claims = [
-        claim("Israel urged the United Kingdom to proscribe the IRGC.", "CALLED_FOR_DESIGNATION", "israel", "irgc",
-              addressee="united-kingdom"),
-        claim("The United Kingdom has not designated the IRGC.", "DENIED_DESIGNATION", "united-kingdom", "irgc"),
-        claim("The United States revoked the designation of the Houthis in February 2021.", "REVOKED_DESIGNATION",
-              "united-states", "houthis", date="2021-02", date_precision="month"),
-    ]
-    return Analysis(article, {k: gaz.entities[k] for k in keys}, mentions, claims)
-
-
 @pytest.fixture
 def corpus(graph: KnowledgeGraph) -> KnowledgeGraph:
     report = graph.ingest([CORPUS])
-    assert report.written == 6 and not report.problems
-    graph.write([desk_notes()])
+    assert report.written == 7 and not report.problems
     return graph
 
 

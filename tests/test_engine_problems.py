@@ -1,0 +1,112 @@
+"""The engine misbehaves, the graph survives: an unreachable or refusing Neo4j gets one line with
+the fix, a dead or killed embedded engine is restarted with its data, and the embedded engine is
+reachable only from this machine and only with its password."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import EXAMPLES
+from kg import engine
+from kg.api import KnowledgeGraph
+
+SECRET = "kg-secret-Do-Not-Print-42"
+
+
+def run_kg(home, *args):
+    env = {**os.environ, "KG_HOME": str(home)}
+    for name in ("NEO4J_URI", "NEO4J_PASSWORD", "NEO4J_USER"):
+        env.pop(name, None)
+    return subprocess.run([sys.executable, "-m", "kg", *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def home(tmp_path):
+    """An embedded engine holding the example articles."""
+    home = tmp_path / "home"
+    with KnowledgeGraph.open(home=home) as graph:
+        graph.ingest([EXAMPLES])
+    yield home
+    engine.stop(home)
+
+
+def article_count(home) -> int:
+    with KnowledgeGraph.open(home=home) as graph:
+        return graph.stats()["counts"]["Article"]
+
+
+def test_unreachable_neo4j_is_one_line_naming_the_uri_and_the_fix(tmp_path):
+    result = run_kg(tmp_path, "--neo4j-uri", "bolt://127.0.0.1:1", "--neo4j-password", SECRET, "stats")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert "cannot reach Neo4j at bolt://127.0.0.1:1" in line and "docker compose up -d" in line
+    assert SECRET not in result.stderr
+
+
+@pytest.mark.neo4j
+def test_wrong_neo4j_password_is_one_line_and_never_printed(tmp_path, neo4j_server):
+    uri, user, _ = neo4j_server
+    result = run_kg(tmp_path, "--neo4j-uri", uri, "--neo4j-user", user, "--neo4j-password", SECRET, "stats")
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert f"Neo4j at {uri} refused the user name or password" in line and "NEO4J_PASSWORD" in line
+    assert SECRET not in result.stderr + result.stdout
+
+
+def test_stale_engine_record_of_a_dead_process_is_recovered(home):
+    engine.stop(home)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (home / "engine.json").write_text(json.dumps({"pid": dead.pid, "port": 1}))
+    assert article_count(home) == 4
+    assert json.loads((home / "engine.json").read_text())["pid"] != dead.pid
+
+
+def test_engine_killed_mid_session_is_restarted_with_its_data(home):
+    killed = engine.status(home)
+    os.kill(killed.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while not engine._gone(killed.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    result = run_kg(home, "stats")
+    assert result.returncode == 0, result.stderr
+    assert "Article        4" in result.stdout
+    assert engine.status(home).pid != killed.pid
+
+
+def test_data_survives_a_clean_stop_and_restart(home):
+    assert "embedded engine stopped" in run_kg(home, "engine", "stop").stdout
+    assert engine.status(home) is None
+    assert article_count(home) == 4
+
+
+def test_port_of_the_previous_run_taken_by_another_program_the_engine_uses_another(home):
+    old = engine.status(home).port
+    engine.stop(home)
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        squatter.bind(("127.0.0.1", old))
+        squatter.listen()
+        assert article_count(home) == 4
+        assert engine.status(home).port != old
+
+
+def test_engine_listens_on_localhost_only_and_wants_its_password(home):
+    running = engine.status(home)
+    assert running.client().config_get("bind")["bind"] == "127.0.0.1"
+    assert running.client().config_get("protected-mode")["protected-mode"] == "yes"
+    for attempt in (b"GRAPH.LIST\r\n", b"AUTH guess\r\n"):
+        with socket.create_connection(("127.0.0.1", running.port), timeout=5) as raw:
+            raw.sendall(attempt)
+            reply = raw.recv(200)
+        assert reply.startswith((b"-NOAUTH", b"-WRONGPASS")), reply
+
+def test_engine_password_file_is_owner_only(home):
+    assert (home / "password").stat().st_mode & 0o777 == 0o600
+    assert (home / "engine.conf").stat().st_mode & 0o777 == 0o600
