@@ -19,7 +19,7 @@ from .config import Settings
 from .model import Analysis, Article
 from .pipeline import analyse_all
 from .read import DEFAULT_MAX_BYTES, Copy, Problem, read_articles
-from .resources import folder
+from .resources import extractor, folder
 from .store import FalkorStore, Neo4jStore, Store
 
 ORPHAN_ENTITIES = """
@@ -136,8 +136,9 @@ class KnowledgeGraph:
     # --- ingest ---------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], workers: int = 1, batch_size: int = 32,
                max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> IngestReport:
-        """Read, analyse and write every article under `paths`. Unchanged articles are skipped,
-        changed ones replaced; bad files are reported in the result and the rest still ingested."""
+        """Read, analyse and write every article under `paths`. Unchanged articles are skipped;
+        changed ones, and those analysed by another extractor version, are replaced; bad files are
+        reported in the result and the rest still ingested."""
         report = IngestReport()
         self.store.setup_schema()
         self.store.write([("MERGE (s:Schema) ON CREATE SET s.version = $version", {"version": schema_version()})])
@@ -153,16 +154,18 @@ class KnowledgeGraph:
                         report.problems.append(item)
                     elif isinstance(item, Copy):
                         copies.append(item)
-                known = {r["id"]: r["hash"] for r in self.store.read(
-                    "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN a.id AS id, a.content_hash AS hash",
+                known = {r["id"]: (r["hash"], r["extractor"]) for r in self.store.read(
+                    "UNWIND $ids AS id MATCH (a:Article {id: id}) "
+                    "RETURN a.id AS id, a.content_hash AS hash, a.extractor AS extractor",
                     {"ids": [a.id for a in articles]})}
-                changed = [a.id for a in articles if a.id in known and known[a.id] != a.content_hash]
+                current = {a.id: (a.content_hash, extractor()) for a in articles}
+                changed = [i for i in current if i in known and known[i] != current[i]]
                 if changed:
                     report.replaced += len(changed)
                     stale.update(write.entities_of(self.store, changed))
                 for a in articles:
                     report.warnings += [f"{a.path}: {w}" for w in a.warnings]
-                    if known.get(a.id) == a.content_hash:
+                    if known.get(a.id) == current[a.id]:
                         report.unchanged += 1
                         if progress:
                             progress("article", 1)
@@ -172,7 +175,6 @@ class KnowledgeGraph:
         analysed = analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers)
         for batch in _chunks(analysed, batch_size):
             write.write_batch(self.store, batch, stale)
-            stale.clear()
             report.written += len(batch)
             report.claims += sum(len(r.claims) for r in batch)
             if progress:

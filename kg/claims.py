@@ -13,11 +13,10 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from . import __version__
 from .dates import resolve_date
 from .gazetteer import gazetteer
 from .model import Article, Claim
-from .resources import data
+from .resources import data, extractor
 
 AUTHORITY_TYPES = {"Country", "Organization"}
 GROUP_TYPES = {"Organization"}
@@ -894,9 +893,9 @@ def _claim(article: Article, offset: int, sent: Span, f: Found) -> Claim | None:
     until = resolve_date(_end_words(f.subject), article.date) if f.predicate == "LEADS" else None
     start = offset + sent.start_char
     return Claim(
-        predicate=f.predicate, subject=subject.kb_id_, object=f.object.kb_id_, sentence=sent.text,
-        start=start, end=start + len(sent.text), evidence=sent.text, confidence=f.confidence,
-        rule=f"kg {__version__} {f.predicate.lower()}: {f.rule}",
+        predicate=f.predicate, subject=subject.kb_id_, object=f.object.kb_id_, evidence=sent.text,
+        start=start, end=start + len(sent.text), confidence=f.confidence,
+        rule=f"{extractor()} {f.predicate.lower()}: {f.rule}",
         addressee=f.addressee.kb_id_ if f.addressee is not None else None,
         speaker=f.speaker.kb_id_ if f.speaker is not None and f.speaker.kb_id_ not in (subject.kb_id_,) else None,
         authority=authority.kb_id_ if authority is not None else None,

@@ -61,10 +61,9 @@ class Claim:
     predicate: str
     subject: str  # entity key
     object: str  # entity key
-    sentence: str
-    start: int  # evidence sentence offsets in the article text
+    evidence: str  # the sentence that states it
+    start: int  # offsets of that sentence in the article text
     end: int
-    evidence: str
     confidence: float
     rule: str  # which extraction rule fired, for explaining the claim
     addressee: str | None = None  # entity key: who is urged (calls for designation)

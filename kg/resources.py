@@ -2,6 +2,7 @@
 or inside the package when kg is installed from a wheel."""
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -22,3 +23,15 @@ def data(name: str) -> dict:
     """A TOML file from kg/data/ (gazetteer, patterns, boilerplate)."""
     with (PACKAGE / "data" / f"{name}.toml").open("rb") as fh:
         return tomllib.load(fh)
+
+
+@cache
+def extractor() -> str:
+    """Which extraction made a claim: the kg version and a digest of the data files that steer it
+    (gazetteer, patterns, boilerplate), so an article is analysed again when either changes."""
+    from . import __version__
+
+    digest = hashlib.sha256()
+    for path in sorted((PACKAGE / "data").glob("*.toml")):
+        digest.update(path.read_bytes())
+    return f"kg {__version__} ({digest.hexdigest()[:10]})"

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from . import __version__
 from .claims import claim_id
 from .gazetteer import gazetteer
 from .model import Analysis
+from .resources import extractor
 from .store import Store
 
 ENTITY_LABELS = ("Person", "Organization", "Country", "Location", "Event")
@@ -118,7 +118,7 @@ def article_row(result: Analysis) -> dict:
     a = result.article
     return {"id": a.id, "title": a.title, "outlet": a.outlet, "author": a.author, "date": a.date,
             "paths": a.paths, "content_hash": a.content_hash, "text": a.text, "body_start": a.body_start,
-            "body_end": a.body_end, "extractor": f"kg {__version__}"}
+            "body_end": a.body_end, "extractor": extractor()}
 
 
 def statements(batch: list[Analysis], stale_entities: set[str] = frozenset()) -> list[tuple[str, dict]]:

@@ -212,3 +212,14 @@ def test_doctor_on_each_backend_records_and_checks_the_schema_version(graph):
     health = graph.doctor()
     assert health.graph_schema_version == health.schema_version == 1
     assert health.counts["Article"] == 4 and health.problems == []
+
+
+def test_articles_are_analysed_again_when_the_extractor_changes(graph, monkeypatch):
+    first = graph.ingest([EXAMPLES])
+    counts = graph.stats()["counts"]
+    monkeypatch.setattr("kg.api.extractor", lambda: "kg next (gazetteer edited)")
+    monkeypatch.setattr("kg.write.extractor", lambda: "kg next (gazetteer edited)")
+    again = graph.ingest([EXAMPLES])
+    assert again.replaced == first.written and again.unchanged == 0
+    assert graph.stats()["counts"] == counts
+    assert graph.ingest([EXAMPLES]).unchanged == first.written

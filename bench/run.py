@@ -1,0 +1,239 @@
+"""Benchmark kg on a synthetic corpus of N articles, all measures in one run:
+
+    python bench/run.py --articles 200 [--workers 2] [--keep] [--profile]
+
+1. parse-only throughput of the spaCy pipeline over the articles' paragraphs (the ceiling);
+2. end-to-end `KnowledgeGraph.ingest` with one worker on the embedded engine (fresh KG_HOME);
+3. the same with --workers processes;
+4. graph writes alone: `write.write_batch` of pre-analysed articles into a fresh graph;
+5. p50/p95 latency of every canned query of queries/ on the one-worker graph;
+6. peak RSS of each ingest (run in a child process) and of its engine.
+
+Ingests run in child processes (`--child` mode) so their peak RSS is their own."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from corpus import write_corpus  # noqa: E402
+
+from kg import engine, queries, write  # noqa: E402
+from kg.api import KnowledgeGraph  # noqa: E402
+from kg.model import Article  # noqa: E402
+from kg.nlp import paragraphs, pipeline  # noqa: E402
+from kg.pipeline import analyse_all  # noqa: E402
+from kg.read import read_articles  # noqa: E402
+
+QUERY_RUNS = 30
+BATCH = 32  # KnowledgeGraph.ingest's default batch size
+
+
+def _vm_hwm_mb(pid: int | str = "self") -> float | None:
+    """Peak resident memory of a live process, from /proc."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _articles(folder: Path) -> list[Article]:
+    return [a for a in read_articles([folder]) if isinstance(a, Article)]
+
+
+def _words(articles: list[Article]) -> int:
+    return sum(len(a.text.split()) for a in articles)
+
+
+# --- child mode: one ingest, measured from inside --------------------------------------------
+def child_ingest(folder: Path, home: Path, workers: int, profile: bool) -> None:
+    pipeline()  # model load is start-up cost, not throughput
+    with KnowledgeGraph.open(home=home) as graph:
+        graph.store.setup_schema()
+        if profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            start = time.perf_counter()
+            report = profiler.runcall(graph.ingest, [folder], workers=workers)
+            elapsed = time.perf_counter() - start
+            stats = pstats.Stats(profiler, stream=sys.stderr)
+            stats.sort_stats("cumulative").print_stats(30)
+            stats.sort_stats("tottime").print_stats(15)
+        else:
+            start = time.perf_counter()
+            report = graph.ingest([folder], workers=workers)
+            elapsed = time.perf_counter() - start
+        engine_pid = graph.store.engine.pid
+    own, workers_usage = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(u.ru_utime + u.ru_stime for u in (own, workers_usage))  # includes model load, not the engine
+    print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "written": report.written, "claims": report.claims,
+                      "rss_mb": own.ru_maxrss / 1024,
+                      "worker_rss_mb": workers_usage.ru_maxrss / 1024 if workers > 1 else 0.0,
+                      "engine_rss_mb": _vm_hwm_mb(engine_pid)}))
+
+
+def run_ingest(folder: Path, home: Path, workers: int, profile: bool = False) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(folder), "--home", str(home),
+               "--workers", str(workers)] + (["--profile"] if profile else [])
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"ingest child failed:\n{done.stderr}")
+    if profile:
+        print(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- the measures -----------------------------------------------------------------------------
+def parse_only(articles: list[Article]) -> float:
+    texts = [text for a in articles for _, text in paragraphs(a.text, 0, len(a.text))]
+    nlp = pipeline()
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=64):
+        pass
+    return time.perf_counter() - start
+
+
+def write_only(articles: list[Article], home: Path) -> tuple[float, int]:
+    results = list(analyse_all(articles))
+    with KnowledgeGraph.open(home=home) as graph:
+        graph.store.setup_schema()
+        start = time.perf_counter()
+        for i in range(0, len(results), BATCH):
+            write.write_batch(graph.store, results[i:i + BATCH])
+        elapsed = time.perf_counter() - start
+    return elapsed, sum(len(r.claims) for r in results)
+
+
+def _value(param: queries.Param, sample: dict[str, Any]) -> Any:
+    """A sensible value for a query parameter: by its name, else by its type."""
+    if param.name in sample:
+        return sample[param.name]
+    return {"string": sample["group"], "int": 3, "float": 0.5, "bool": True}[param.type]
+
+
+def query_latencies(home: Path) -> list[tuple[str, float, float, int]]:
+    """(query and bound params, p50 ms, p95 ms, rows) for each canned query: once with only its
+    required parameters, once with all of them set."""
+    out = []
+    with KnowledgeGraph.open(home=home) as graph:
+        read = graph.store.read
+
+        def top(cypher: str) -> str:
+            return read(cypher + " RETURN x, count(*) AS n ORDER BY n DESC, x LIMIT 1")[0]["x"]
+
+        group = top("MATCH (:Claim {predicate: 'DESIGNATED_AS_TERRORIST'})-[:OBJECT]->(g:Organization) "
+                    "WHERE NOT (g)-[:AGENCY_OF]->() WITH g.name AS x")
+        sample = {
+            "group": group, "entity": group, "object": group, "organization": group, "text": group[:4].lower(),
+            "country": "United States", "subject": "United States", "addressee": "United Kingdom",
+            "person": top("MATCH (:Claim {predicate: 'LEADS'})-[:SUBJECT]->(p:Person) WITH p.name AS x"),
+            "article": top("MATCH (a:Article) WITH a.id AS x"),
+            "predicate": "DESIGNATED_AS_TERRORIST", "depth": 3, "min_outlets": 3,
+        }
+        for q in queries.library().values():
+            required = {p.name: _value(p, sample) for p in q.params.values() if p.required}
+            variants = [required]
+            if len(required) < len(q.params):
+                variants.append({p.name: _value(p, sample) for p in q.params.values()})
+            for given in variants:
+                params = q.bind(given)
+                rows = len(read(q.cypher, params))  # warm-up
+                times = []
+                for _ in range(QUERY_RUNS):
+                    start = time.perf_counter()
+                    read(q.cypher, params)
+                    times.append((time.perf_counter() - start) * 1000)
+                cuts = statistics.quantiles(times, n=20)
+                label = q.name + (" " + " ".join(f"{k}={v!r}" for k, v in given.items()) if given else "")
+                out.append((label, statistics.median(times), cuts[18], rows))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--keep", action="store_true", help="keep the corpus and graphs (path printed)")
+    parser.add_argument("--profile", action="store_true", help="also cProfile a one-worker ingest")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child_ingest(args.child, args.home, args.workers, args.profile)
+        return
+
+    root = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    homes = {name: root / name for name in ("one", "many", "write", "profile")}
+    try:
+        folder = root / "articles"
+        write_corpus(folder, args.articles, args.seed)
+        articles = _articles(folder)
+        words = _words(articles)
+        print(f"corpus: {len(articles)} articles, {words:,} words (seed {args.seed}); "
+              f"{os.cpu_count()} CPUs; {root}")
+
+        pipeline()
+        parse_s = parse_only(articles)
+        parse_wps = words / parse_s
+        print(f"(1) parse only         {parse_s:8.1f} s  {parse_wps:9,.0f} words/s")
+
+        one = run_ingest(folder, homes["one"], 1)
+        one_wps = words / one["seconds"]
+        print(f"(2) ingest, 1 worker   {one['seconds']:8.1f} s  {one_wps:9,.0f} words/s  "
+              f"{one['written'] / one['seconds']:6.1f} articles/s  {one['claims']} claims  "
+              f"= {one_wps / parse_wps:.2f}x parse-only (target >= 0.8)")
+
+        many = run_ingest(folder, homes["many"], args.workers)
+        many_wps = words / many["seconds"]
+        print(f"(3) ingest, {args.workers} workers  {many['seconds']:8.1f} s  {many_wps:9,.0f} words/s  "
+              f"{many['written'] / many['seconds']:6.1f} articles/s  "
+              f"= {many_wps / one_wps:.2f}x one worker (target >= 1.7)")
+        print(f"    CPU time of the ingest processes: {one['cpu_seconds']:.1f} s with 1 worker, "
+              f"{many['cpu_seconds']:.1f} s with {args.workers} (load average now {os.getloadavg()[0]:.1f})")
+
+        write_s, claims = write_only(articles, homes["write"])
+        print(f"(4) graph writes only  {write_s:8.1f} s  {claims / write_s:9,.0f} claims/s  "
+              f"{len(articles) / write_s:6.1f} articles/s  ({claims} claims, batches of {BATCH})")
+
+        print(f"(5) canned queries on {len(articles)} articles ({QUERY_RUNS} runs each; target p95 < 100 ms "
+              f"at 100k articles)")
+        for label, p50, p95, rows in query_latencies(homes["one"]):
+            print(f"    {label:60s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {rows} rows")
+
+        print(f"(6) peak RSS: ingest 1 worker {one['rss_mb']:.0f} MB; ingest {args.workers} workers "
+              f"{many['rss_mb']:.0f} MB main + {many['worker_rss_mb']:.0f} MB largest worker; "
+              f"engine {one['engine_rss_mb'] or 0:.0f} MB (target < 1.5 GB at 100k articles)")
+
+        if args.profile:
+            print("cProfile of a one-worker ingest:")
+            run_ingest(folder, homes["profile"], 1, profile=True)
+    finally:
+        for home in homes.values():
+            if home.exists():
+                engine.stop(home)
+        if args.keep:
+            print(f"kept {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
