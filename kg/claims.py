@@ -95,12 +95,12 @@ class Named:
 # --- entity helpers -------------------------------------------------------------------------
 
 def entity_at(token: Token) -> Span | None:
-    """The resolved entity span the token is part of."""
-    if token.ent_type_ and token.ent_kb_id_:
-        for ent in token.doc.ents:
-            if ent.start <= token.i < ent.end:
-                return ent
-    return None
+    """The resolved entity span the token is part of (an index built once per parsed paragraph)."""
+    index = token.doc.user_data.get("kg_entity_at")
+    if index is None:
+        index = {i: ent for ent in token.doc.ents if ent.kb_id_ for i in range(ent.start, ent.end)}
+        token.doc.user_data["kg_entity_at"] = index
+    return index.get(token.i)
 
 
 def referent(token: Token, types: set[str] | None = None) -> list[Span]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from dateparser.date import DateDataParser
 
@@ -12,13 +13,22 @@ _HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ClaimDate:
     text: str
     iso: str | None  # None when it cannot be placed in time
     precision: str | None  # year | month | day
 
 
+@lru_cache(maxsize=64)
+def _parser(article_date: str | None) -> DateDataParser:
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if article_date:
+        settings["RELATIVE_BASE"] = datetime.fromisoformat(article_date)
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+@lru_cache(maxsize=4096)
 def resolve_date(text: str | None, article_date: str | None) -> ClaimDate | None:
     if not text:
         return None
@@ -33,10 +43,7 @@ def resolve_date(text: str | None, article_date: str | None) -> ClaimDate | None
         return ClaimDate(text, base.date().isoformat(), "day")  # news: "on Wednesday" in Wednesday's paper
     if not _HAS_YEAR.search(words) and base is None:
         return ClaimDate(text, None, None)  # "in April" of an undated article: kept as text
-    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
-    if base is not None:
-        settings["RELATIVE_BASE"] = base
-    found = DateDataParser(languages=["en"], settings=settings).get_date_data(words)
+    found = _parser(article_date).get_date_data(words)
     if found is None or found.date_obj is None:
         return ClaimDate(text, None, None)
     day = found.date_obj.date()

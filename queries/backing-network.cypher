@@ -8,17 +8,19 @@
 MATCH (start:Entity)
 WHERE toLower(start.name) = toLower($entity)
    OR toLower($entity) IN [x IN coalesce(start.aliases, []) + coalesce(start.known_aliases, []) | toLower(x)]
-OPTIONAL MATCH (start)<-[:SUBJECT|OBJECT]-(c1:Claim {predicate: 'SUPPORTS'})-[:SUBJECT|OBJECT]->(n1:Entity)
-WHERE n1 <> start
-OPTIONAL MATCH (n1)<-[:SUBJECT|OBJECT]-(c2:Claim {predicate: 'SUPPORTS'})-[:SUBJECT|OBJECT]->(n2:Entity)
-WHERE $depth >= 2 AND n2 <> n1 AND c2 <> c1
-OPTIONAL MATCH (n2)<-[:SUBJECT|OBJECT]-(c3:Claim {predicate: 'SUPPORTS'})-[:SUBJECT|OBJECT]->(n3:Entity)
-WHERE $depth >= 3 AND n3 <> n2 AND c3 <> c2 AND c3 <> c1
-UNWIND [[c1, 1], [c2, 2], [c3, 3]] AS step
-WITH step[0] AS claim, step[1] AS hop
-WHERE claim IS NOT NULL
+// each hop reduces to distinct entities before the next, so the work grows with entities, not paths
+OPTIONAL MATCH (start)<-[:SUBJECT|OBJECT]-(:Claim {predicate: 'SUPPORTS'})-[:SUBJECT|OBJECT]->(n1:Entity)
+WITH start, [x IN collect(DISTINCT n1) WHERE x <> start] AS hop1
+UNWIND CASE WHEN $depth >= 2 AND size(hop1) > 0 THEN hop1 ELSE [null] END AS from1
+OPTIONAL MATCH (from1)<-[:SUBJECT|OBJECT]-(:Claim {predicate: 'SUPPORTS'})-[:SUBJECT|OBJECT]->(n2:Entity)
+WITH start, hop1, [x IN collect(DISTINCT n2) WHERE x <> start AND NOT x IN hop1] AS hop2
+// an entity reached at hop k leads to the claims of hop k + 1
+UNWIND [[start, 0]] + [x IN hop1 | [x, 1]] + [x IN hop2 | [x, 2]] AS reached
+WITH reached[0] AS e, reached[1] AS level
+WHERE level < $depth
+MATCH (e)<-[:SUBJECT|OBJECT]-(claim:Claim {predicate: 'SUPPORTS'})
 MATCH (a:Article)-[:STATES]->(claim)-[:SUBJECT]->(backer:Entity), (claim)-[:OBJECT]->(backed:Entity)
-WITH backer, backed, hop, a ORDER BY a.id
+WITH backer, backed, level + 1 AS hop, a ORDER BY a.id
 WITH backer, backed, min(hop) AS hop, collect(DISTINCT a.id) AS sources
 RETURN backer.name AS backer, backed.name AS backed, hop, sources
 ORDER BY hop, backer, backed

@@ -6,14 +6,18 @@
 MATCH (root:Entity)
 WHERE toLower(root.name) = toLower($group)
    OR toLower($group) IN [x IN coalesce(root.aliases, []) + coalesce(root.known_aliases, []) | toLower(x)]
-OPTIONAL MATCH (root)<-[:OBJECT]-(c1:Claim {predicate: 'PART_OF'})-[:SUBJECT]->(u1:Entity)
-OPTIONAL MATCH (u1)<-[:OBJECT]-(c2:Claim {predicate: 'PART_OF'})-[:SUBJECT]->(u2:Entity)
-OPTIONAL MATCH (u2)<-[:OBJECT]-(c3:Claim {predicate: 'PART_OF'})-[:SUBJECT]->(u3:Entity)
-UNWIND [[c1, u1, root, 1], [c2, u2, u1, 2], [c3, u3, u2, 3]] AS step
-WITH root, step[0] AS claim, step[1] AS unit, step[2] AS parent, step[3] AS depth
-WHERE claim IS NOT NULL AND unit <> root
+// each level reduces to distinct units before the next, so the work grows with units, not paths
+OPTIONAL MATCH (root)<-[:OBJECT]-(:Claim {predicate: 'PART_OF'})-[:SUBJECT]->(u1:Entity)
+WITH root, [x IN collect(DISTINCT u1) WHERE x <> root] AS level1
+UNWIND CASE WHEN size(level1) > 0 THEN level1 ELSE [null] END AS p1
+OPTIONAL MATCH (p1)<-[:OBJECT]-(:Claim {predicate: 'PART_OF'})-[:SUBJECT]->(u2:Entity)
+WITH root, level1, [x IN collect(DISTINCT u2) WHERE x <> root AND NOT x IN level1] AS level2
+UNWIND [[root, 0]] + [x IN level1 | [x, 1]] + [x IN level2 | [x, 2]] AS reached
+WITH root, reached[0] AS parent, reached[1] AS level
+MATCH (parent)<-[:OBJECT]-(claim:Claim {predicate: 'PART_OF'})-[:SUBJECT]->(unit:Entity)
+WHERE unit <> root
 MATCH (a:Article)-[:STATES]->(claim)
-WITH root, unit, parent, depth, a ORDER BY a.id
+WITH root, unit, parent, level + 1 AS depth, a ORDER BY a.id
 WITH root, unit, parent, min(depth) AS depth, collect(DISTINCT a.id) AS sources
 RETURN root.name AS root, unit.name AS unit, parent.name AS parent, depth, sources
 ORDER BY depth, parent, unit
