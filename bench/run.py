@@ -13,6 +13,7 @@ Ingests run in child processes (`--child` mode) so their peak RSS is their own."
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,7 @@ from corpus import write_corpus  # noqa: E402
 
 from kg import engine, queries, write  # noqa: E402
 from kg.api import KnowledgeGraph  # noqa: E402
-from kg.model import Article  # noqa: E402
+from kg.model import Analysis, Article  # noqa: E402
 from kg.nlp import paragraphs, pipeline  # noqa: E402
 from kg.pipeline import analyse_all  # noqa: E402
 from kg.read import read_articles  # noqa: E402
@@ -50,6 +52,11 @@ def _vm_hwm_mb(pid: int | str = "self") -> float | None:
     except OSError:
         pass
     return None
+
+
+def _engine_rss_mb(home: Path) -> float:
+    running = engine.status(home.resolve())
+    return (_vm_hwm_mb(running.pid) or 0.0) if running else 0.0
 
 
 def _articles(folder: Path) -> list[Article]:
@@ -110,7 +117,7 @@ def parse_only(articles: list[Article]) -> float:
     return time.perf_counter() - start
 
 
-def write_only(articles: list[Article], home: Path) -> tuple[float, int]:
+def write_only(articles: list[Article], home: Path) -> tuple[float, list[Analysis]]:
     results = list(analyse_all(articles))
     with KnowledgeGraph.open(home=home) as graph:
         graph.store.setup_schema()
@@ -118,7 +125,25 @@ def write_only(articles: list[Article], home: Path) -> tuple[float, int]:
         for i in range(0, len(results), BATCH):
             write.write_batch(graph.store, results[i:i + BATCH])
         elapsed = time.perf_counter() - start
-    return elapsed, sum(len(r.claims) for r in results)
+    return elapsed, results
+
+
+def grow(results: list[Analysis], home: Path, target: int) -> float:
+    """Write copies of the analysed articles under new ids until the graph holds `target` articles:
+    a graph of that size in minutes instead of hours of parsing, to time the queries on it.
+    Returns the seconds the writes took."""
+    start = time.perf_counter()
+    with KnowledgeGraph.open(home=home) as graph:
+        written = len(results)
+        for copy in itertools.count(1):
+            for i in range(0, len(results), BATCH):
+                if written >= target:
+                    return time.perf_counter() - start
+                batch = [replace(r, article=replace(r.article, id=f"{r.article.id}-copy{copy}"))
+                         for r in results[i:min(i + BATCH, i + target - written)]]
+                write.write_batch(graph.store, batch)
+                written += len(batch)
+    return time.perf_counter() - start
 
 
 def _value(param: queries.Param, sample: dict[str, Any]) -> Any:
@@ -128,7 +153,7 @@ def _value(param: queries.Param, sample: dict[str, Any]) -> Any:
     return {"string": sample["group"], "int": 3, "float": 0.5, "bool": True}[param.type]
 
 
-def query_latencies(home: Path) -> list[tuple[str, float, float, int]]:
+def query_latencies(home: Path, runs: int = QUERY_RUNS) -> list[tuple[str, float, float, int]]:
     """(query and bound params, p50 ms, p95 ms, rows) for each canned query: once with only its
     required parameters, once with all of them set."""
     out = []
@@ -156,7 +181,7 @@ def query_latencies(home: Path) -> list[tuple[str, float, float, int]]:
                 params = q.bind(given)
                 rows = len(read(q.cypher, params))  # warm-up
                 times = []
-                for _ in range(QUERY_RUNS):
+                for _ in range(runs):
                     start = time.perf_counter()
                     read(q.cypher, params)
                     times.append((time.perf_counter() - start) * 1000)
@@ -173,6 +198,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--keep", action="store_true", help="keep the corpus and graphs (path printed)")
     parser.add_argument("--profile", action="store_true", help="also cProfile a one-worker ingest")
+    parser.add_argument("--grow-to", type=int, default=0,
+                        help="also time the queries on the graph grown to this many articles (see grow())")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -209,7 +236,8 @@ def main() -> None:
         print(f"    CPU time of the ingest processes: {one['cpu_seconds']:.1f} s with 1 worker, "
               f"{many['cpu_seconds']:.1f} s with {args.workers} (load average now {os.getloadavg()[0]:.1f})")
 
-        write_s, claims = write_only(articles, homes["write"])
+        write_s, results = write_only(articles, homes["write"])
+        claims = sum(len(r.claims) for r in results)
         print(f"(4) graph writes only  {write_s:8.1f} s  {claims / write_s:9,.0f} claims/s  "
               f"{len(articles) / write_s:6.1f} articles/s  ({claims} claims, batches of {BATCH})")
 
@@ -217,6 +245,14 @@ def main() -> None:
               f"at 100k articles)")
         for label, p50, p95, rows in query_latencies(homes["one"]):
             print(f"    {label:60s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {rows} rows")
+
+        if args.grow_to > len(articles):
+            grow_s = grow(results, homes["write"], args.grow_to)
+            print(f"(5b) the graph of (4) grown to {args.grow_to:,} articles with copies of the analysed ones "
+                  f"under new ids ({grow_s:.0f} s of writes, {(args.grow_to - len(articles)) / grow_s:.0f} "
+                  f"articles/s); engine RSS {_engine_rss_mb(homes['write']):.0f} MB; canned queries:")
+            for label, p50, p95, rows in query_latencies(homes["write"], runs=10):
+                print(f"    {label:60s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {rows} rows")
 
         print(f"(6) peak RSS: ingest 1 worker {one['rss_mb']:.0f} MB; ingest {args.workers} workers "
               f"{many['rss_mb']:.0f} MB main + {many['worker_rss_mb']:.0f} MB largest worker; "

@@ -45,6 +45,7 @@ class Words:
     lead_verbs: set[str]
     former: set[str]
     part_nouns: set[str]
+    government_nouns: set[str]
     backed_suffix: re.Pattern
     support_verbs: set[str]
     support_nouns: set[str]
@@ -67,6 +68,7 @@ def words() -> Words:
         reporting=set(p["reporting"]["verbs"]), roles=set(p["leadership"]["roles"]),
         not_leading=set(p["leadership"]["not_leading"]), lead_verbs=set(p["leadership"]["verbs"]),
         former=set(p["leadership"]["former"]), part_nouns=set(p["part_of"]["nouns"]),
+        government_nouns=set(p["designation"]["government_nouns"]),
         backed_suffix=re.compile(rf"^(.+?)-({'|'.join(p['support']['adjective_suffixes'])})$", re.I),
         support_verbs=set(p["support"]["verbs"]), support_nouns=set(p["support"]["nouns"]), examples=p["support"]["examples"])
 
@@ -146,6 +148,17 @@ def referent(token: Token, types: set[str] | None = None) -> list[Span]:
                 add(span)
     if found:
         return found
+    if lemma(token) in words().government_nouns:  # "Canada's government", "German authorities"
+        for child in token.children:
+            if child.dep_ in ("poss", "compound", "amod"):
+                state = entity_at(child)
+                if state is None and child.dep_ == "amod":
+                    known = gazetteer().actor(child.text)
+                    state = Named(known.key, known.type, known.name) if known is not None else None
+                if state is not None and state.label_ == "Country":
+                    add(state)
+        if found:
+            return found
     for child in token.children:  # "the Iran-backed group Hezbollah": entity as compound of the head
         if child.dep_ in ("compound", "nmod") and entity_at(child) is not None and entity_at(child).end == token.i:
             add(entity_at(child))
@@ -338,6 +351,8 @@ def _agent(verb: Token) -> Span | None:
                 spans = [s for p in t.children for s in referent(p, AUTHORITY_TYPES)]
                 if spans:
                     return spans[0]
+    if verb.dep_ == "acl" and verb.head.dep_ == "attr":  # "X became the first country to designate Y"
+        return _subject(verb.head.head)
     if verb.dep_ == "pcomp" and verb.head.lower_ == "for":  # "thanked the UK government for designating"
         governor = verb.head.head
         for child in governor.children:
@@ -345,7 +360,7 @@ def _agent(verb: Token) -> Span | None:
                 spans = referent(child, AUTHORITY_TYPES)
                 if spans:
                     return spans[0]
-    if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
         if verb.dep_ == "xcomp":
             for child in verb.head.children:
                 if child.dep_ == "dobj":

@@ -5,12 +5,14 @@ Decisions, each recorded as a reason so a merge can be explained:
 2. the statistical NER keeps a person whose first name is a place ("Israel Katz");
 3. a lone surname links to the full name used in the same article;
 4. an unknown spelling that sounds like a gazetteer alias (same name key) is that entity;
-5. anything else is an entity keyed by type and name key, so the same name in another
+5. a place that is a state of ISO 3166 (pycountry) is a Country;
+6. anything else is an entity keyed by type and name key, so the same name in another
    article (in any transliteration) meets it in the graph."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pycountry
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -146,5 +148,19 @@ def _link(text: str, etype: str, people: list[tuple[list[str], Entity]]) -> tupl
         alias = next(a for a in sorted(known.aliases) if name_key(a) == name_key(text))
         if not (text.isupper() or alias.isupper()) or words(text) == words(alias):  # acronyms: exact only
             return known, f"{explain(text, alias)}: gazetteer entity {known.name!r}"
+    if etype in ("Location", "Organization"):
+        state = _state(text)
+        if state is not None:
+            return state, f"{text!r} is a state in ISO 3166 (pycountry)"
     entity = _new_entity(text, etype)
     return entity, f"name {text!r} (key {entity.key!r})"
+
+
+def _state(text: str) -> Entity | None:
+    """A place the NER found that is a state the gazetteer does not list ("Paraguay")."""
+    found = (pycountry.countries.get(name=text) or pycountry.countries.get(common_name=text)
+             or pycountry.countries.get(official_name=text))
+    if found is None:
+        return None
+    name = getattr(found, "common_name", None) or found.name.split(",")[0]
+    return Entity(key=slug(name), id=slug(name), name=name, type="Country")

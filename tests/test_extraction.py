@@ -170,3 +170,21 @@ def test_sanctions_are_not_designations():
 ])
 def test_structural_claims_in_other_wordings(claim):
     assert claim in claims_of("guards-and-proxies")
+
+
+@pytest.mark.parametrize("claim", [
+    ("DESIGNATED_AS_TERRORIST", "paraguay", "hezbollah"),   # a state the gazetteer does not list
+    ("DESIGNATED_AS_TERRORIST", "paraguay", "hamas"),       # both objects of one verb
+    ("DESIGNATED_AS_TERRORIST", "argentina", "hezbollah"),  # "became the first country to designate"
+    ("DESIGNATED_AS_TERRORIST", "canada", "irgc"),          # "Canada's government"
+    ("CALLED_FOR_DESIGNATION", "sweden", "irgc"),           # "Sweden's parliament has called on the EU"
+    ("DENIED_DESIGNATION", "kuwait", "hezbollah"),          # "has yet to"
+])
+def test_designations_in_many_wordings(claim):
+    assert claim in claims_of("designations-around-the-world")
+
+
+def test_states_outside_the_gazetteer_are_countries_with_a_reason():
+    result = analysis("designations-around-the-world")
+    paraguay = result.entities["paraguay"]
+    assert paraguay.type == "Country" and any("ISO 3166" in r for r in paraguay.reasons)
