@@ -144,7 +144,7 @@ class KnowledgeGraph:
         self.store.write([("MERGE (s:Schema) ON CREATE SET s.version = $version", {"version": schema_version()})])
         report.repaired = write.repair(self.store)
         copies: list[Copy] = []
-        stale: set[str] = set()
+        stale: dict[str, set[str]] = {}  # replaced article id -> entities its old version referred to
 
         def fresh(items: Iterator[Article | Copy | Problem]) -> Iterator[Article]:
             for chunk in _chunks(items, batch_size):
@@ -174,7 +174,7 @@ class KnowledgeGraph:
 
         analysed = analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers)
         for batch in _chunks(analysed, batch_size):
-            write.write_batch(self.store, batch, stale)
+            write.write_batch(self.store, batch, set().union(*(stale.pop(r.article.id, set()) for r in batch)))
             report.written += len(batch)
             report.claims += sum(len(r.claims) for r in batch)
             if progress:

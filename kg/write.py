@@ -63,6 +63,18 @@ UNWIND $links AS row
 MATCH (c:Claim {id: row.claim}), (e:Entity {key: row.entity})
 CREATE (c)-[:%s]->(e)
 """
+ADD_ALIASES = """
+UNWIND $rows AS row
+MATCH (e:Entity {key: row.key})
+UNWIND coalesce(e.aliases, []) + row.forms AS form
+WITH e, row, form ORDER BY form
+WITH e, row, collect(DISTINCT form) AS forms
+UNWIND coalesce(e.merge_reasons, []) + row.reasons AS reason
+WITH e, forms, reason ORDER BY reason
+WITH e, forms, collect(DISTINCT reason) AS reasons
+SET e.aliases = forms, e.merge_reasons = reasons,
+    e.names = reduce(s = e.name, x IN coalesce(e.known_aliases, []) + forms | s + ' | ' + x)
+"""
 REFRESH_ENTITIES = """
 UNWIND $keys AS key
 MATCH (e:Entity {key: key})<-[m:MENTIONS]-(:Article)
@@ -88,10 +100,10 @@ STALE_ENTITIES = """
 UNWIND $ids AS id
 MATCH (:Article {id: id})-[:MENTIONS|STATES]->(x)
 OPTIONAL MATCH (x)-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]->(y:Entity)
-WITH CASE WHEN x:Entity THEN x ELSE y END AS e
+WITH id, CASE WHEN x:Entity THEN x ELSE y END AS e
 MATCH (e:Entity)
 OPTIONAL MATCH (e)-[:AGENCY_OF]->(state:Entity)
-RETURN DISTINCT e.key AS key, state.key AS state
+RETURN DISTINCT id, e.key AS key, state.key AS state
 """
 FINISH_ARTICLES = """
 UNWIND $ids AS id
@@ -100,12 +112,12 @@ SET a.status = 'done'
 """
 
 
-def entities_of(store: Store, ids: list[str]) -> set[str]:
-    """Keys of the entities these articles mention or make claims about, and the states of those
-    that are government bodies: the ones to delete if nothing else refers to them afterwards."""
-    keys = set()
+def entities_of(store: Store, ids: list[str]) -> dict[str, set[str]]:
+    """For each article, the keys of the entities it mentions or makes claims about, and the states
+    of those that are government bodies: the ones to delete if nothing else refers to them afterwards."""
+    keys: dict[str, set[str]] = defaultdict(set)
     for row in store.read(STALE_ENTITIES, {"ids": ids}):
-        keys.update(k for k in (row["key"], row["state"]) if k)
+        keys[row["id"]].update(k for k in (row["key"], row["state"]) if k)
     return keys
 
 
@@ -178,10 +190,21 @@ def statements(batch: list[Analysis], stale_entities: set[str] = frozenset()) ->
     for rel in ("ADDRESSEE", "SPEAKER", "AUTHORITY"):
         if links[rel]:
             out.append((LINK_CLAIM_ROLE % rel, {"links": links[rel]}))
-    out.append((REFRESH_ENTITIES, {"keys": sorted(set(entities) | set(stale_entities))}))
-    stale = sorted(set(stale_entities) - set(entities))
-    if stale:
-        out += _delete_orphans(stale)
+    # new spellings and reasons are merged into each entity's sorted lists, at a cost that does not
+    # grow with the number of articles mentioning it; entities that replaced or removed articles
+    # mentioned are recomputed from their remaining mentions
+    added = defaultdict(lambda: (set(), set()))
+    for row in mentions:
+        added[row["entity"]][0].update(row["forms"])
+        added[row["entity"]][1].update(row["reasons"])
+    if added:
+        out.append((ADD_ALIASES, {"rows": [{"key": k, "forms": sorted(f), "reasons": sorted(r)}
+                                           for k, (f, r) in sorted(added.items())]}))
+    if stale_entities:
+        out.append((REFRESH_ENTITIES, {"keys": sorted(stale_entities)}))
+        stale = sorted(set(stale_entities) - set(entities))
+        if stale:
+            out += _delete_orphans(stale)
     out.append((FINISH_ARTICLES, {"ids": ids}))
     return out
 
@@ -198,7 +221,7 @@ def remove_articles(store: Store, ids: list[str]) -> list[str]:
                                          {"ids": ids})]
     if not found:
         return []
-    keys = sorted(entities_of(store, found))
+    keys = sorted(set().union(*entities_of(store, found).values()))
     store.write([(CLEAR_ARTICLES, {"ids": found}), (DELETE_MENTIONS, {"ids": found}),
                  ("UNWIND $ids AS id MATCH (a:Article {id: id}) DETACH DELETE a", {"ids": found}),
                  *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys})])
