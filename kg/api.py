@@ -145,6 +145,7 @@ class KnowledgeGraph:
         report.repaired = write.repair(self.store)
         copies: list[Copy] = []
         stale: dict[str, set[str]] = {}  # replaced article id -> entities its old version referred to
+        stale_facts: dict[str, set[str]] = {}  # … and the facts its claims counted towards
 
         def fresh(items: Iterator[Article | Copy | Problem]) -> Iterator[Article]:
             for chunk in _chunks(items, batch_size):
@@ -163,6 +164,7 @@ class KnowledgeGraph:
                 if changed:
                     report.replaced += len(changed)
                     stale.update(write.entities_of(self.store, changed))
+                    stale_facts.update(write.facts_of(self.store, changed))
                 for a in articles:
                     report.warnings += [f"{a.path}: {w}" for w in a.warnings]
                     if known.get(a.id) == current[a.id]:
@@ -174,7 +176,9 @@ class KnowledgeGraph:
 
         analysed = analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers)
         for batch in _chunks(analysed, batch_size):
-            write.write_batch(self.store, batch, set().union(*(stale.pop(r.article.id, set()) for r in batch)))
+            ids = [r.article.id for r in batch]
+            write.write_batch(self.store, batch, set().union(*(stale.pop(i, set()) for i in ids)),
+                              set().union(*(stale_facts.pop(i, set()) for i in ids)))
             report.written += len(batch)
             report.claims += sum(len(r.claims) for r in batch)
             if progress:

@@ -328,8 +328,9 @@ def view(ctx, entity, query_name, params, depth, limit, out):
 @click.option("--format", "fmt", type=click.Choice(list(rdf.FORMATS)), help="The RDF syntax (default: from the "
               "file's extension).")
 def validate_rdf(file, fmt):
-    """Check an RDF file (e.g. from `kg export rdf`) against the SHACL shapes of schema/shapes.ttl;
-    prints the violations and exits 1 when it does not conform.
+    """Check an RDF file against the SHACL shapes of schema/shapes.ttl.
+
+    Works on any export of `kg export rdf`; prints the violations and exits 1 when it does not conform.
 
     \b
     Example:

@@ -14,6 +14,8 @@ from .resources import extractor
 from .store import Store
 
 ENTITY_LABELS = ("Person", "Organization", "Country", "Location", "Event")
+SOURCES_KEPT = 20  # article ids a Fact lists; `claim-sources` gives them all
+ROLLED_UP = {"DESIGNATED_AS_TERRORIST", "DENIED_DESIGNATION", "REVOKED_DESIGNATION"}
 MODALITY = {"CALLED_FOR_DESIGNATION": "called_for", "DENIED_DESIGNATION": "denied",
             "REVOKED_DESIGNATION": "revoked"}
 
@@ -57,6 +59,43 @@ CREATE (a)-[:STATES]->(c:Claim {id: row.id})
 SET c += row.props
 CREATE (c)-[:SUBJECT]->(s)
 CREATE (c)-[:OBJECT]->(o)
+"""
+# A Fact is one (predicate, subject, object) however many articles state it, with running counts,
+# so questions over the whole graph read facts, not every claim. An authority's act counts for its
+# state: the State Department's designation and the United States' are one fact.
+MERGE_FACTS = """
+UNWIND $facts AS row
+MATCH (s:Entity {key: row.subject}), (o:Entity {key: row.object})
+MERGE (f:Fact {key: row.key})
+ON CREATE SET f.predicate = row.predicate, f.articles = 0, f.outlets = [], f.sources = []
+MERGE (f)-[:SUBJECT]->(s)
+MERGE (f)-[:OBJECT]->(o)
+SET f.articles = f.articles + size(row.articles),
+    f.outlets = f.outlets + [x IN row.outlets WHERE NOT x IN f.outlets],
+    f.sources = (f.sources + row.articles)[0..%d],
+    f.first_date = CASE WHEN f.first_date IS NULL OR row.first_date < f.first_date
+                        THEN coalesce(row.first_date, f.first_date) ELSE f.first_date END
+"""
+LINK_FACTS = """
+UNWIND $claims AS row
+MATCH (c:Claim {id: row.id}), (f:Fact {key: row.fact})
+CREATE (c)-[:OF]->(f)
+"""
+RECOUNT_FACTS = """
+UNWIND $keys AS key
+MATCH (f:Fact {key: key})
+OPTIONAL MATCH (f)<-[:OF]-(c:Claim)<-[:STATES]-(a:Article)
+WITH f, c, a ORDER BY a.id
+WITH f, collect(DISTINCT a.id) AS ids, collect(DISTINCT coalesce(a.outlet, a.id)) AS outlets, min(c.date) AS first
+SET f.articles = size(ids), f.outlets = outlets, f.sources = ids[0..%d], f.first_date = first
+WITH f, size(ids) AS articles
+WHERE articles = 0
+DETACH DELETE f
+"""
+STALE_FACTS = """
+UNWIND $ids AS id
+MATCH (:Article {id: id})-[:STATES]->(:Claim)-[:OF]->(f:Fact)
+RETURN DISTINCT id, f.key AS key
 """
 LINK_CLAIM_ROLE = """
 UNWIND $links AS row
@@ -133,9 +172,10 @@ def article_row(result: Analysis) -> dict:
             "body_end": a.body_end, "extractor": extractor()}
 
 
-def statements(batch: list[Analysis], stale_entities: set[str] = frozenset()) -> list[tuple[str, dict]]:
-    """The write statements for a batch; `stale_entities` are keys the replaced versions of these
-    articles mentioned, removed if nothing else refers to them any more."""
+def statements(batch: list[Analysis], stale_entities: set[str] = frozenset(),
+               stale_facts: set[str] = frozenset()) -> list[tuple[str, dict]]:
+    """The write statements for a batch; `stale_entities` and `stale_facts` are what the replaced
+    versions of these articles referred to: recounted, and removed if nothing refers to them any more."""
     ids = [r.article.id for r in batch]
     out: list[tuple[str, dict]] = [
         (CLEAR_ARTICLES, {"ids": ids}),
@@ -162,7 +202,7 @@ def statements(batch: list[Analysis], stale_entities: set[str] = frozenset()) ->
     if agencies:
         out.append((LINK_AGENCIES, {"pairs": [{"body": b, "country": c} for b, c in sorted(agencies)]}))
 
-    mentions, claims, links = [], [], defaultdict(list)
+    mentions, claims, links, facts = [], [], defaultdict(list), {}
     for r in batch:
         grouped = defaultdict(list)
         for m in r.mentions:
@@ -173,8 +213,19 @@ def statements(batch: list[Analysis], stale_entities: set[str] = frozenset()) ->
                              "count": len(forms), "reasons": reasons})
         for c in r.claims:
             cid = claim_id(r.article.id, c)
+            actor = (r.entities[c.subject].country if c.predicate in ROLLED_UP else None) or c.subject
+            key = f"{c.predicate}|{actor}|{c.object}"
+            fact = facts.setdefault(key, {"key": key, "predicate": c.predicate, "subject": actor, "object": c.object,
+                                          "articles": [], "outlets": [], "first_date": None})
+            if r.article.id not in fact["articles"]:
+                fact["articles"].append(r.article.id)
+                outlet = r.article.outlet or r.article.id
+                if outlet not in fact["outlets"]:
+                    fact["outlets"].append(outlet)
+            if c.date and (fact["first_date"] is None or c.date < fact["first_date"]):
+                fact["first_date"] = c.date
             props = {"predicate": c.predicate, "modality": MODALITY.get(c.predicate, "asserted"),
-                     "fact": f"{c.predicate}|{c.subject}|{c.object}", "evidence": c.evidence, "start": c.start,
+                     "fact": fact["key"], "evidence": c.evidence, "start": c.start,
                      "end": c.end, "confidence": c.confidence, "extractor": c.rule, "role": c.role,
                      "former": c.former, "date": c.date, "date_precision": c.date_precision,
                      "date_text": c.date_text, "until": c.until}
@@ -187,6 +238,8 @@ def statements(batch: list[Analysis], stale_entities: set[str] = frozenset()) ->
         out.append((MERGE_MENTIONS, {"mentions": mentions}))
     if claims:
         out.append((CREATE_CLAIMS, {"claims": claims}))
+        out.append((MERGE_FACTS % SOURCES_KEPT, {"facts": list(facts.values())}))
+        out.append((LINK_FACTS, {"claims": [{"id": c["id"], "fact": c["props"]["fact"]} for c in claims]}))
     for rel in ("ADDRESSEE", "SPEAKER", "AUTHORITY"):
         if links[rel]:
             out.append((LINK_CLAIM_ROLE % rel, {"links": links[rel]}))
@@ -200,6 +253,8 @@ def statements(batch: list[Analysis], stale_entities: set[str] = frozenset()) ->
     if added:
         out.append((ADD_ALIASES, {"rows": [{"key": k, "forms": sorted(f), "reasons": sorted(r)}
                                            for k, (f, r) in sorted(added.items())]}))
+    if stale_facts:
+        out.append((RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(stale_facts)}))
     if stale_entities:
         out.append((REFRESH_ENTITIES, {"keys": sorted(stale_entities)}))
         stale = sorted(set(stale_entities) - set(entities))
@@ -209,9 +264,18 @@ def statements(batch: list[Analysis], stale_entities: set[str] = frozenset()) ->
     return out
 
 
-def write_batch(store: Store, batch: list[Analysis], stale_entities: set[str] = frozenset()) -> None:
+def write_batch(store: Store, batch: list[Analysis], stale_entities: set[str] = frozenset(),
+                stale_facts: set[str] = frozenset()) -> None:
     if batch:
-        store.write(statements(batch, stale_entities))
+        store.write(statements(batch, stale_entities, stale_facts))
+
+
+def facts_of(store: Store, ids: list[str]) -> dict[str, set[str]]:
+    """For each article, the keys of the facts its claims count towards."""
+    keys: dict[str, set[str]] = defaultdict(set)
+    for row in store.read(STALE_FACTS, {"ids": ids}):
+        keys[row["id"]].add(row["key"])
+    return keys
 
 
 def remove_articles(store: Store, ids: list[str]) -> list[str]:
@@ -222,8 +286,10 @@ def remove_articles(store: Store, ids: list[str]) -> list[str]:
     if not found:
         return []
     keys = sorted(set().union(*entities_of(store, found).values()))
+    facts = sorted(set().union(*facts_of(store, found).values()))
     store.write([(CLEAR_ARTICLES, {"ids": found}), (DELETE_MENTIONS, {"ids": found}),
                  ("UNWIND $ids AS id MATCH (a:Article {id: id}) DETACH DELETE a", {"ids": found}),
+                 (RECOUNT_FACTS % SOURCES_KEPT, {"keys": facts}),
                  *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys})])
     return found
 

@@ -3,6 +3,7 @@ CREATE CONSTRAINT article_id IF NOT EXISTS FOR (n:Article) REQUIRE n.id IS UNIQU
 CREATE CONSTRAINT entity_key IF NOT EXISTS FOR (n:Entity) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT fact_key IF NOT EXISTS FOR (n:Fact) REQUIRE n.key IS UNIQUE;
 CREATE INDEX article_content_hash IF NOT EXISTS FOR (n:Article) ON (n.content_hash);
 CREATE INDEX article_date IF NOT EXISTS FOR (n:Article) ON (n.date);
 CREATE INDEX article_outlet IF NOT EXISTS FOR (n:Article) ON (n.outlet);
@@ -11,4 +12,5 @@ CREATE INDEX entity_type IF NOT EXISTS FOR (n:Entity) ON (n.type);
 CREATE INDEX claim_predicate IF NOT EXISTS FOR (n:Claim) ON (n.predicate);
 CREATE INDEX claim_fact IF NOT EXISTS FOR (n:Claim) ON (n.fact);
 CREATE INDEX claim_date IF NOT EXISTS FOR (n:Claim) ON (n.date);
+CREATE INDEX fact_predicate IF NOT EXISTS FOR (n:Fact) ON (n.predicate);
 CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.names];

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rdflib import OWL, RDF, RDFS, SKOS, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, FIXTURES, ROOT
 from kg import rdf
 from kg.cli import cli
 from kg.rdf import KGO
@@ -109,11 +109,7 @@ def test_claim_resources_carry_modality_evidence_and_provenance(graph):
 
 
 def test_sparql_over_the_export_matches_designations_by_country(graph):
-    graph.ingest([EXAMPLES])
-    graph.store.write([(  # a body's designation rolls up to its country in both query languages
-        "MATCH (a:Article {id: '2021-06-uk-debate'}), (body:Entity {id: 'uk-home-office'}), (g:Entity {id: 'hamas'}) "
-        "CREATE (a)-[:STATES]->(c:Claim {id: 'proscribed-1', predicate: 'DESIGNATED_AS_TERRORIST', "
-        "modality: 'asserted'}), (c)-[:SUBJECT]->(body), (c)-[:OBJECT]->(g)", {})])
+    graph.ingest([EXAMPLES, FIXTURES / "rdf"])  # the Home Office's act rolls up to the United Kingdom
     store = pyoxigraph.Store()
     store.load(export(graph, "nquads").encode(), pyoxigraph.RdfFormat.N_QUADS)
     sparql = """

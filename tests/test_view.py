@@ -80,7 +80,7 @@ def chromium(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
     return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                            "--no-first-run", "--disable-background-networking", "--disable-component-update",
                            "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}",
-                           "--virtual-time-budget=5000", *args], capture_output=True, text=True, timeout=120)
+                           "--virtual-time-budget=15000", *args], capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="no /usr/bin/chromium (apt-get install chromium)")
