@@ -74,7 +74,12 @@ SET f.articles = f.articles + size(row.articles),
     f.outlets = f.outlets + [x IN row.outlets WHERE NOT x IN f.outlets],
     f.sources = (f.sources + row.articles)[0..%d],
     f.first_date = CASE WHEN f.first_date IS NULL OR row.first_date < f.first_date
-                        THEN coalesce(row.first_date, f.first_date) ELSE f.first_date END
+                        THEN coalesce(row.first_date, f.first_date) ELSE f.first_date END,
+    f.until = CASE WHEN f.until IS NULL OR row.until > f.until THEN coalesce(row.until, f.until) ELSE f.until END,
+    f.roles = coalesce(f.roles, []) + [x IN row.roles WHERE NOT x IN coalesce(f.roles, [])],
+    f.addressees = coalesce(f.addressees, []) + [x IN row.addressees WHERE NOT x IN coalesce(f.addressees, [])],
+    f.former = coalesce(f.former, false) OR row.former,
+    f.evidence = coalesce(f.evidence, row.evidence)
 """
 LINK_FACTS = """
 UNWIND $claims AS row
@@ -85,9 +90,13 @@ RECOUNT_FACTS = """
 UNWIND $keys AS key
 MATCH (f:Fact {key: key})
 OPTIONAL MATCH (f)<-[:OF]-(c:Claim)<-[:STATES]-(a:Article)
-WITH f, c, a ORDER BY a.id
-WITH f, collect(DISTINCT a.id) AS ids, collect(DISTINCT coalesce(a.outlet, a.id)) AS outlets, min(c.date) AS first
-SET f.articles = size(ids), f.outlets = outlets, f.sources = ids[0..%d], f.first_date = first
+OPTIONAL MATCH (c)-[:ADDRESSEE]->(to:Entity)
+WITH f, c, a, to ORDER BY a.id, c.start
+WITH f, collect(DISTINCT a.id) AS ids, collect(DISTINCT coalesce(a.outlet, a.id)) AS outlets, min(c.date) AS first,
+     max(c.until) AS until, collect(DISTINCT c.role) AS roles, collect(DISTINCT to.name) AS addressees,
+     collect(c.former) AS former, collect(c.evidence)[0] AS evidence
+SET f.articles = size(ids), f.outlets = outlets, f.sources = ids[0..%d], f.first_date = first, f.until = until,
+    f.roles = roles, f.addressees = addressees, f.former = true IN former, f.evidence = evidence
 WITH f, size(ids) AS articles
 WHERE articles = 0
 DETACH DELETE f
@@ -216,7 +225,15 @@ def statements(batch: list[Analysis], stale_entities: set[str] = frozenset(),
             actor = (r.entities[c.subject].country if c.predicate in ROLLED_UP else None) or c.subject
             key = f"{c.predicate}|{actor}|{c.object}"
             fact = facts.setdefault(key, {"key": key, "predicate": c.predicate, "subject": actor, "object": c.object,
-                                          "articles": [], "outlets": [], "first_date": None})
+                                          "articles": [], "outlets": [], "first_date": None, "until": None,
+                                          "roles": [], "addressees": [], "former": False, "evidence": c.evidence})
+            addressee = r.entities[c.addressee].name if c.addressee in r.entities else None
+            for field, value in (("roles", c.role), ("addressees", addressee)):
+                if value and value not in fact[field]:
+                    fact[field].append(value)
+            fact["former"] = fact["former"] or c.former
+            if c.until and (fact["until"] is None or c.until > fact["until"]):
+                fact["until"] = c.until
             if r.article.id not in fact["articles"]:
                 fact["articles"].append(r.article.id)
                 outlet = r.article.outlet or r.article.id

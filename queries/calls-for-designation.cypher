@@ -3,6 +3,7 @@
 // description: sentence. Calls only: a designation, denial or revocation never appears here.
 // param: group string = null -- only calls about this group (name or alias, any case)
 // param: addressee string = null -- only calls addressed to this authority (name or alias, any case)
+// param: limit int = 100 -- at most this many rows (the first in the order given)
 // example: kg query calls-for-designation
 // example: kg query calls-for-designation -p addressee "UK"
 MATCH (a:Article)-[:STATES]->(c:Claim {predicate: 'CALLED_FOR_DESIGNATION'})-[:SUBJECT]->(caller:Entity),
@@ -16,3 +17,4 @@ WHERE ($group IS NULL OR toLower(g.name) = toLower($group)
 RETURN caller.name AS caller, to.name AS addressee, g.name AS group, coalesce(c.date, a.date) AS date,
        a.id AS article, a.outlet AS outlet, c.evidence AS evidence
 ORDER BY group, addressee, caller, article
+LIMIT $limit

@@ -4,6 +4,7 @@
 // param: subject string -- the subject's name or any alias, any case
 // param: predicate string = null -- only this predicate, e.g. DESIGNATED_AS_TERRORIST (any case)
 // param: object string = null -- only this object (name or alias, any case)
+// param: limit int = 100 -- at most this many rows (the first in the order given)
 // example: kg query claim-sources -p subject US -p predicate designated_as_terrorist -p object IRGC
 MATCH (a:Article)-[:STATES]->(c:Claim)-[:SUBJECT]->(s:Entity), (c)-[:OBJECT]->(o:Entity)
 WHERE ($predicate IS NULL OR c.predicate = toUpper($predicate))
@@ -14,3 +15,4 @@ WHERE ($predicate IS NULL OR c.predicate = toUpper($predicate))
 RETURN s.name AS subject, c.predicate AS predicate, o.name AS object, a.id AS article, a.outlet AS outlet,
        coalesce(c.date, a.date) AS date, c.evidence AS evidence
 ORDER BY predicate, object, date, article
+LIMIT $limit

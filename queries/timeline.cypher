@@ -2,6 +2,7 @@
 // description: Claims about an entity (as subject or object) in date order: the claim's own date
 // description: when the sentence gives one, else the article's date (`dated_by` says which).
 // param: entity string -- the entity's name or any alias, any case
+// param: limit int = 100 -- at most this many rows (the first in the order given)
 // example: kg query timeline -p entity Hamas
 MATCH (e:Entity)
 WHERE toLower(e.name) = toLower($entity)
@@ -13,3 +14,4 @@ WHERE date IS NOT NULL
 RETURN date, CASE WHEN c.date IS NULL THEN 'article' ELSE 'claim' END AS dated_by,
        s.name AS subject, c.predicate AS predicate, o.name AS object, a.id AS article, c.evidence AS evidence
 ORDER BY date, article, c.start
+LIMIT $limit

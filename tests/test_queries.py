@@ -58,7 +58,7 @@ def test_every_canned_query_answers_over_the_corpus(corpus):
     assert {"2019-04-washington-lists-guards", "desk-notes"} <= set(irgc["sources"])
     drawn = {(n.get("name") or n.get("predicate"), tuple(n["_labels"])) for n in irgc["graph"]}
     assert ("Islamic Revolutionary Guard Corps", ("Entity", "Organization")) in drawn  # for the Browser
-    assert ("PART_OF", ("Claim",)) in drawn and ("Quds Force", ("Entity", "Organization")) in drawn
+    assert ("PART_OF", ("Fact",)) in drawn and ("Quds Force", ("Entity", "Organization")) in drawn
     quds = q("group-profile", group="QODS FORCE")[0]
     assert quds["parents"] == ["Islamic Revolutionary Guard Corps"]
     assert "Qasem Soleimani (commander)" in quds["leaders"] and "Hamas" not in quds["backers"]
@@ -125,6 +125,7 @@ def test_every_canned_query_answers_over_the_corpus(corpus):
     assert [r["article"] for r in mentions] == [
         "2022-03-haniyeh-visit", "desk-notes", "2019-04-washington-lists-guards", "2012-12-canada-lists-quds"]
     assert mentions[-1]["count"] >= 2
+    assert [r["article"] for r in q("mentions", entity="quds force", limit=1)] == ["2022-03-haniyeh-visit"]
 
 
 def test_missing_required_parameter_names_it_and_its_type():
