@@ -16,7 +16,7 @@ from typing import Any
 
 from . import export, queries, write
 from .config import Settings
-from .model import Analysis, Article
+from .model import Article
 from .pipeline import analyse_all
 from .read import DEFAULT_MAX_BYTES, Copy, Problem, read_articles
 from .resources import extractor, folder
@@ -191,10 +191,6 @@ class KnowledgeGraph:
                 {"copies": [{"id": c.article_id, "path": c.path} for c in copies]})])
             report.copies = len(copies)
         return report
-
-    def write(self, results: list[Analysis]) -> None:
-        """Write already analysed articles (one batch)."""
-        write.write_batch(self.store, results)
 
     def remove(self, article_ids: list[str]) -> list[str]:
         """Retract articles; returns the ids that were in the graph."""

@@ -681,7 +681,6 @@ def _is_former(tokens) -> bool:
 
 def _role_before(before: Span) -> tuple[Token, Span] | None:
     """ORG (adjectives) ROLE immediately before a name."""
-    w = words()
     if not len(before):
         return None
     last = before[-1]
@@ -698,7 +697,6 @@ def _role_before(before: Span) -> tuple[Token, Span] | None:
 
 def _role_phrase(tokens: Span) -> tuple[Token, Span] | None:
     """After "NAME,": "(a|the) (adj) ROLE of (the …) ORG" or "ORG ROLE"."""
-    w = words()
     for i, t in enumerate(tokens):
         if t.text in (",", ";", ".") or t.pos_ == "VERB":
             return None

@@ -25,10 +25,6 @@ class Article:
     paths: list[str] = field(default_factory=list)  # every file name this content was found under
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def body(self) -> str:
-        return self.text[self.body_start:self.body_end]
-
 
 @dataclass
 class Entity:
