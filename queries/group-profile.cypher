@@ -10,10 +10,11 @@ MATCH (g:Entity)
 WHERE toLower(g.name) = toLower($group)
    OR toLower($group) IN [x IN coalesce(g.aliases, []) + coalesce(g.known_aliases, []) | toLower(x)]
 // read from Fact nodes: one per (predicate, subject, object), however many articles state it
-OPTIONAL MATCH (g)<-[:SUBJECT|OBJECT]-(f:Fact)-[:SUBJECT|OBJECT]->(x:Entity)
-WHERE x <> g
-WITH g, f, x, (f)-[:SUBJECT]->(g) AS g_is_subject
-WITH g, collect({f: f, x: x, out: g_is_subject}) AS links
+OPTIONAL MATCH (g)<-[:SUBJECT]-(fo:Fact)-[:OBJECT]->(xo:Entity)
+WITH g, collect({f: fo, x: xo, out: true}) AS outgoing
+OPTIONAL MATCH (g)<-[:OBJECT]-(fi:Fact)-[:SUBJECT]->(xi:Entity)
+WITH g, outgoing, collect({f: fi, x: xi, out: false}) AS incoming
+WITH g, [l IN outgoing + incoming WHERE l.f IS NOT NULL AND l.x <> g] AS links
 RETURN g.name AS group, g.type AS type,
        reduce(seen = [], a IN coalesce(g.known_aliases, []) + coalesce(g.aliases, []) |
               CASE WHEN a = g.name OR a IN seen THEN seen ELSE seen + a END) AS aliases,
