@@ -236,6 +236,9 @@ def context_of(trigger: Token) -> Context:
     chain = list(_clause_chain(trigger))
     for i, tok in enumerate(chain[1:], 1):
         below = chain[i - 1]
+        if any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no" for c in tok.children) and \
+                tok.pos_ in ("NOUN", "VERB") and not _is_call(tok):  # "had no plans to list", "did not move to"
+            return Context("denied", _subject(tok) or _subject(tok.head))
         if lemma(tok) in w.refuse or (lemma(tok) in ("fall", "stop") and "short" in text):
             return Context("denied", _subject(tok))
         if lemma(tok) in w.pending and tok.pos_ in ("VERB", "AUX"):
@@ -792,8 +795,15 @@ def parts(sent: Span) -> Iterator[Found]:
 
 
 def _belongs(sent: Span) -> Iterator[Found]:
-    """"The Basij belongs to the IRGC", "X is subordinate to Y"."""
+    """"The Basij belongs to the IRGC", "X is subordinate to Y"; "the PMF includes Kataib Hezbollah"."""
     for tok in sent:
+        if lemma(tok) in ("include", "comprise", "encompass") and tok.pos_ == "VERB" and \
+                context_of(tok).modality == "asserted":
+            for parent in referent(next((c for c in tok.children if c.dep_ == "nsubj"), tok), GROUP_TYPES):
+                for unit in _objects(tok):
+                    if unit.kb_id_ != parent.kb_id_:
+                        yield Found("PART_OF", unit, parent, tok, "includes", 0.75)
+            continue
         if lemma(tok) in ("belong", "subordinate", "answer", "report") and tok.pos_ in ("VERB", "ADJ"):
             units = referent(next((c for c in (tok.children if tok.pos_ == "VERB" else tok.head.children)
                                    if c.dep_ == "nsubj"), tok), GROUP_TYPES)
@@ -818,8 +828,11 @@ def supports(sent: Span) -> Iterator[Found]:
             if any(c.dep_ == "neg" for c in tok.children):
                 continue
             by = [s for c in tok.children if c.dep_ == "agent" for p in c.children for s in referent(p)]
-            if by:  # "the Houthis, who are backed by Iran"
-                for backed in [s for c in tok.children if c.dep_ == "nsubjpass" for s in referent(c, GROUP_TYPES)]:
+            if by:  # "the Houthis, who are backed by Iran", "Kataib Hezbollah, an Iraqi militia backed by Iran"
+                backed_by = [s for c in tok.children if c.dep_ == "nsubjpass" for s in referent(c, GROUP_TYPES)]
+                if not backed_by and tok.dep_ == "acl":
+                    backed_by = referent(tok.head, GROUP_TYPES)
+                for backed in backed_by:
                     if backed.kb_id_ != by[0].kb_id_:
                         yield Found("SUPPORTS", by[0], backed, tok, "backed by", 0.75)
                 continue

@@ -188,3 +188,16 @@ def test_states_outside_the_gazetteer_are_countries_with_a_reason():
     result = analysis("designations-around-the-world")
     paraguay = result.entities["paraguay"]
     assert paraguay.type == "Country" and any("ISO 3166" in r for r in paraguay.reasons)
+
+
+@pytest.mark.parametrize("claim", [
+    ("DESIGNATED_AS_TERRORIST", "united-kingdom", "qassam-brigades"),  # passive with "by"
+    ("PART_OF", "qassam-brigades", "hamas"),                          # "the armed wing of"
+    ("SUPPORTS", "iran", "kataib-hezbollah"),                         # "a militia backed by Iran"
+    ("SUPPORTS", "iran", "houthis"),                                  # "supplies"
+    ("PART_OF", "kataib-hezbollah", "popular-mobilization-forces"),   # "X includes A and B"
+    ("PART_OF", "asaib-ahl-al-haq", "popular-mobilization-forces"),
+    ("LEADS", "esmail-qaani", "quds-force"),                          # "succeeded … as head of"
+])
+def test_militias_and_their_wings(claim):
+    assert claim in claims_of("militias-and-wings")
