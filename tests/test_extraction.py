@@ -201,3 +201,17 @@ def test_states_outside_the_gazetteer_are_countries_with_a_reason():
 ])
 def test_militias_and_their_wings(claim):
     assert claim in claims_of("militias-and-wings")
+
+
+def test_a_wire_dateline_is_not_the_subject_of_the_first_sentence():
+    found = claims_of("wire-story")
+    assert ("DESIGNATED_AS_TERRORIST", "united-states", "irgc") in found
+    assert not any(s.startswith("organization:") for _, s, _ in found)
+
+
+@pytest.mark.parametrize("claim", [
+    ("DESIGNATED_AS_TERRORIST", "iran", "us-central-command"),  # "responded by naming … a terrorist organization"
+    ("DESIGNATED_AS_TERRORIST", "us-treasury", "quds-force"),   # "on the Treasury Department's list of … Terrorists"
+])
+def test_wire_story_designations(claim):
+    assert claim in claims_of("wire-story")
