@@ -87,7 +87,10 @@ def chromium(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
 def test_page_renders_the_graph_in_a_real_browser(sample, tmp_path):
     drawn = view.build(sample.store)
     page = view.write(drawn, tmp_path / "kg-view.html")
-    dom = chromium("--dump-dom", page.as_uri(), tmp_path=tmp_path).stdout
+    for _ in range(3):  # a starved headless Chromium can give up before the first frame; try again
+        dom = chromium("--dump-dom", page.as_uri(), tmp_path=tmp_path).stdout
+        if '<body data-rendered="true">' in dom:
+            break
     assert '<body data-rendered="true">' in dom  # vis-network drew the graph
     shown = re.search(r'<ul id="shown">(.*?)</ul>', dom).group(1)
     assert set(map(html.unescape, re.findall(r"<li>(.*?)</li>", shown))) == names(drawn)
