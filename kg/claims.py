@@ -236,8 +236,9 @@ def context_of(trigger: Token) -> Context:
     chain = list(_clause_chain(trigger))
     for i, tok in enumerate(chain[1:], 1):
         below = chain[i - 1]
-        if any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no" for c in tok.children) and \
-                tok.pos_ in ("NOUN", "VERB") and not _is_call(tok):  # "had no plans to list", "did not move to"
+        if below.dep_ in ("xcomp", "acl", "ccomp", "pcomp", "prep", "pobj") and not _is_call(tok) and \
+                tok.pos_ in ("NOUN", "VERB") and any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no"
+                                                     for c in tok.children):  # "had no plans to list"
             return Context("denied", _subject(tok) or _subject(tok.head))
         if lemma(tok) in w.refuse or (lemma(tok) in ("fall", "stop") and "short" in text):
             return Context("denied", _subject(tok))

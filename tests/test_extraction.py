@@ -215,3 +215,9 @@ def test_a_wire_dateline_is_not_the_subject_of_the_first_sentence():
 ])
 def test_wire_story_designations(claim):
     assert claim in claims_of("wire-story")
+
+
+def test_a_refusal_and_a_listing_in_one_sentence_stay_apart():
+    found = claims_of("refusal-and-listing")
+    assert {("DENIED_DESIGNATION", "united-kingdom", "irgc"), ("DESIGNATED_AS_TERRORIST", "united-kingdom", "hamas")} <= found
+    assert ("DENIED_DESIGNATION", "united-kingdom", "hamas") not in found
