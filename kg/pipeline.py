@@ -17,6 +17,9 @@ from .resolve import resolve
 def analyse(article: Article) -> Analysis:
     spans = list(paragraphs(article.text, 0, len(article.text)))
     docs = list(zip([offset for offset, _ in spans], parse(text for _, text in spans)))
+    for (_, text), (_, doc) in zip(spans, docs):
+        if text in (article.title, f"By {article.author}"):  # Title Case fools the NER: gazetteer names only
+            doc.ents = [e for e in doc.ents if e.label_ == "DATE"]
     resolved = resolve(docs)  # entities everywhere, claims only from the body
     body = [(offset, doc) for offset, doc in docs if article.body_start <= offset < article.body_end]
     claims = extract(article, body)
