@@ -38,15 +38,19 @@ def pipeline() -> Language:
     return nlp
 
 
+@cache
+def _datelines() -> list[re.Pattern]:
+    return [re.compile(p) for p in data("boilerplate")["dateline"]]
+
+
 def paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
     """(offset, paragraph text) for each non-empty line block of text[start:end], a wire dateline
     ("WASHINGTON (Reuters) - ") left out so it does not read as the first sentence's subject."""
-    datelines = [re.compile(p) for p in data("boilerplate")["dateline"]]
     pos = start
     for block in re.split(r"(\n\s*\n|\n)", text[start:end]):
         if block.strip() and not block.isspace():
             lead = len(block) - len(block.lstrip())
-            for dateline in datelines:
+            for dateline in _datelines():
                 found = dateline.match(block, lead)
                 if found and found.end() < len(block.rstrip()):
                     lead = found.end()
