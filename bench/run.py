@@ -71,7 +71,6 @@ def _words(articles: list[Article]) -> int:
 def child_ingest(folder: Path, home: Path, workers: int, profile: bool) -> None:
     pipeline()  # model load is start-up cost, not throughput
     with KnowledgeGraph.open(home=home) as graph:
-        graph.store.setup_schema()
         if profile:
             import cProfile
             import pstats
@@ -120,7 +119,6 @@ def parse_only(articles: list[Article]) -> float:
 def write_only(articles: list[Article], home: Path) -> tuple[float, list[Analysis]]:
     results = list(analyse_all(articles))
     with KnowledgeGraph.open(home=home) as graph:
-        graph.store.setup_schema()
         start = time.perf_counter()
         for i in range(0, len(results), BATCH):
             write.write_batch(graph.store, results[i:i + BATCH])

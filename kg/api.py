@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -19,26 +18,15 @@ from .config import Settings
 from .model import Article
 from .pipeline import analyse_all
 from .read import DEFAULT_MAX_BYTES, Copy, Problem, read_articles
-from .resources import extractor, folder
+from .resources import entity_labels, extractor, schema
 from .store import FalkorStore, Neo4jStore, Store
 
-ORPHAN_ENTITIES = """
-MATCH (e:Entity)
-WHERE NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-()
-  AND NOT (e)<-[:AGENCY_OF]-()
-RETURN e.key AS key ORDER BY key
-"""
+ORPHAN_ENTITIES = f"MATCH (e:Entity) WHERE {write.ORPHAN} RETURN e.key AS key ORDER BY key"
 INCOMPLETE_CLAIMS = """
 MATCH (c:Claim)
 WHERE NOT (c)-[:SUBJECT]->(:Entity) OR NOT (c)-[:OBJECT]->(:Entity) OR NOT (:Article)-[:STATES]->(c)
 RETURN c.id AS id ORDER BY id
 """
-
-
-def schema_version() -> int:
-    """The version of schema/schema.toml, recorded in the graph so `kg doctor` notices an old graph."""
-    with (folder("schema") / "schema.toml").open("rb") as fh:
-        return tomllib.load(fh)["version"]
 
 
 @dataclass
@@ -111,6 +99,7 @@ Progress = Callable[[str, int], None]  # (event, count): "article" once per arti
 class KnowledgeGraph:
     def __init__(self, store: Store):
         self.store = store
+        store.setup_schema()  # constraints and indexes; also creates an empty graph, so reading a new one works
 
     @classmethod
     def open(cls, **overrides: Any) -> "KnowledgeGraph":
@@ -121,7 +110,6 @@ class KnowledgeGraph:
                                       settings.neo4j_database)
         else:
             store = FalkorStore(settings.home)
-        store.setup_schema()  # also creates an empty graph, so reading a new one is not an error
         return cls(store)
 
     def close(self) -> None:
@@ -140,12 +128,10 @@ class KnowledgeGraph:
         changed ones, and those analysed by another extractor version, are replaced; bad files are
         reported in the result and the rest still ingested."""
         report = IngestReport()
-        self.store.setup_schema()
-        self.store.write([("MERGE (s:Schema) ON CREATE SET s.version = $version", {"version": schema_version()})])
+        self.store.write([("MERGE (s:Schema) ON CREATE SET s.version = $version", {"version": schema()["version"]})])
         report.repaired = write.repair(self.store)
         copies: list[Copy] = []
-        stale: dict[str, set[str]] = {}  # replaced article id -> entities its old version referred to
-        stale_facts: dict[str, set[str]] = {}  # … and the facts its claims counted towards
+        replaced: dict[str, write.References] = {}  # what the old version of each replaced article referred to
 
         def fresh(items: Iterator[Article | Copy | Problem]) -> Iterator[Article]:
             for chunk in _chunks(items, batch_size):
@@ -163,8 +149,7 @@ class KnowledgeGraph:
                 changed = [i for i in current if i in known and known[i] != current[i]]
                 if changed:
                     report.replaced += len(changed)
-                    stale.update(write.entities_of(self.store, changed))
-                    stale_facts.update(write.facts_of(self.store, changed))
+                    replaced.update(write.references_of(self.store, changed))
                 for a in articles:
                     report.warnings += [f"{a.path}: {w}" for w in a.warnings]
                     if known.get(a.id) == current[a.id]:
@@ -176,9 +161,8 @@ class KnowledgeGraph:
 
         analysed = analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers)
         for batch in _chunks(analysed, batch_size):
-            ids = [r.article.id for r in batch]
-            write.write_batch(self.store, batch, set().union(*(stale.pop(i, set()) for i in ids)),
-                              set().union(*(stale_facts.pop(i, set()) for i in ids)))
+            old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
+            write.write_batch(self.store, batch, old)
             report.written += len(batch)
             report.claims += sum(len(r.claims) for r in batch)
             if progress:
@@ -210,7 +194,7 @@ class KnowledgeGraph:
 
     def stats(self) -> dict[str, Any]:
         counts = {}
-        for label in ("Article", "Entity", "Person", "Organization", "Country", "Location", "Event", "Claim"):
+        for label in ["Article", "Entity", *entity_labels(), "Claim"]:
             counts[label] = self.store.read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
         counts["relationships"] = self.store.read("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
         by_predicate = {r["p"]: r["n"] for r in self.store.read(
@@ -233,10 +217,9 @@ class KnowledgeGraph:
             engine = "Neo4j server reachable"
         return Health(
             backend=self.store.backend, location=self.store.location, engine=engine,
-            schema_version=schema_version(), graph_schema_version=recorded[0]["version"] if recorded else None,
+            schema_version=schema()["version"], graph_schema_version=recorded[0]["version"] if recorded else None,
             counts=counts,
-            half_written=[r["id"] for r in self.store.read(
-                "MATCH (a:Article) WHERE a.status IS NULL OR a.status <> 'done' RETURN a.id AS id ORDER BY id")],
+            half_written=[r["id"] for r in self.store.read(write.HALF_WRITTEN)],
             orphan_entities=[r["key"] for r in self.store.read(ORPHAN_ENTITIES)],
             incomplete_claims=[r["id"] for r in self.store.read(INCOMPLETE_CLAIMS)],
             insecure=insecure)

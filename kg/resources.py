@@ -19,6 +19,17 @@ def folder(name: str) -> Path:
 
 
 @cache
+def schema() -> dict:
+    """schema/schema.toml: labels, keys, predicates — the one source of truth for the graph model."""
+    with (folder("schema") / "schema.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def entity_labels() -> list[str]:
+    return [label for label, node in schema()["nodes"].items() if node.get("entity")]
+
+
+@cache
 def data(name: str) -> dict:
     """A TOML file from kg/data/ (gazetteer, patterns, boilerplate)."""
     with (PACKAGE / "data" / f"{name}.toml").open("rb") as fh:

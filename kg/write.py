@@ -6,18 +6,19 @@ removed by `repair()` before the next ingest, which then writes those articles a
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from .claims import claim_id
 from .gazetteer import gazetteer
-from .model import Analysis
-from .resources import extractor
+from .model import Analysis, Article, Claim
+from .resources import entity_labels, extractor, schema
 from .store import Store
 
-ENTITY_LABELS = ("Person", "Organization", "Country", "Location", "Event")
 SOURCES_KEPT = 20  # article ids a Fact lists; `claim-sources` gives them all
-ROLLED_UP = {"DESIGNATED_AS_TERRORIST", "DENIED_DESIGNATION", "REVOKED_DESIGNATION"}
-MODALITY = {"CALLED_FOR_DESIGNATION": "called_for", "DENIED_DESIGNATION": "denied",
-            "REVOKED_DESIGNATION": "revoked"}
+# an entity nothing refers to any more (Fact nodes refer through SUBJECT/OBJECT too)
+ORPHAN = ("NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-() "
+          "AND NOT (e)<-[:AGENCY_OF]-()")
+HALF_WRITTEN = "MATCH (a:Article) WHERE a.status IS NULL OR a.status <> 'done' RETURN a.id AS id ORDER BY id"
 
 CLEAR_ARTICLES = """
 UNWIND $ids AS id
@@ -67,7 +68,8 @@ MERGE_FACTS = """
 UNWIND $facts AS row
 MATCH (s:Entity {key: row.subject}), (o:Entity {key: row.object})
 MERGE (f:Fact {key: row.key})
-ON CREATE SET f.predicate = row.predicate, f.articles = 0, f.outlets = [], f.sources = []
+ON CREATE SET f.predicate = row.predicate, f.articles = 0, f.outlets = [], f.sources = [], f.roles = [],
+              f.addressees = [], f.former = false
 MERGE (f)-[:SUBJECT]->(s)
 MERGE (f)-[:OBJECT]->(o)
 SET f.articles = f.articles + size(row.articles),
@@ -76,9 +78,9 @@ SET f.articles = f.articles + size(row.articles),
     f.first_date = CASE WHEN f.first_date IS NULL OR row.first_date < f.first_date
                         THEN coalesce(row.first_date, f.first_date) ELSE f.first_date END,
     f.until = CASE WHEN f.until IS NULL OR row.until > f.until THEN coalesce(row.until, f.until) ELSE f.until END,
-    f.roles = coalesce(f.roles, []) + [x IN row.roles WHERE NOT x IN coalesce(f.roles, [])],
-    f.addressees = coalesce(f.addressees, []) + [x IN row.addressees WHERE NOT x IN coalesce(f.addressees, [])],
-    f.former = coalesce(f.former, false) OR row.former,
+    f.roles = f.roles + [x IN row.roles WHERE NOT x IN f.roles],
+    f.addressees = f.addressees + [x IN row.addressees WHERE NOT x IN f.addressees],
+    f.former = f.former OR row.former,
     f.evidence = coalesce(f.evidence, row.evidence)
 """
 LINK_FACTS = """
@@ -100,11 +102,6 @@ SET f.articles = size(ids), f.outlets = outlets, f.sources = ids[0..%d], f.first
 WITH f, size(ids) AS articles
 WHERE articles = 0
 DETACH DELETE f
-"""
-STALE_FACTS = """
-UNWIND $ids AS id
-MATCH (:Article {id: id})-[:STATES]->(:Claim)-[:OF]->(f:Fact)
-RETURN DISTINCT id, f.key AS key
 """
 LINK_CLAIM_ROLE = """
 UNWIND $links AS row
@@ -138,13 +135,13 @@ WITH e, forms, collect(DISTINCT reason) AS reasons
 SET e.merge_reasons = reasons,
     e.names = reduce(s = e.name, x IN coalesce(e.known_aliases, []) + forms | s + ' | ' + x)
 """
-DELETE_ORPHANS = """
+DELETE_ORPHANS = f"""
 UNWIND $keys AS key
-MATCH (e:Entity {key: key})
-WHERE NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY|AGENCY_OF]-()
+MATCH (e:Entity {{key: key}})
+WHERE {ORPHAN}
 DETACH DELETE e
 """
-STALE_ENTITIES = """
+REFERRED_ENTITIES = """
 UNWIND $ids AS id
 MATCH (:Article {id: id})-[:MENTIONS|STATES]->(x)
 OPTIONAL MATCH (x)-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]->(y:Entity)
@@ -153,6 +150,11 @@ MATCH (e:Entity)
 OPTIONAL MATCH (e)-[:AGENCY_OF]->(state:Entity)
 RETURN DISTINCT id, e.key AS key, state.key AS state
 """
+REFERRED_FACTS = """
+UNWIND $ids AS id
+MATCH (:Article {id: id})-[:STATES]->(:Claim)-[:OF]->(f:Fact)
+RETURN DISTINCT id, f.key AS key
+"""
 FINISH_ARTICLES = """
 UNWIND $ids AS id
 MATCH (a:Article {id: id})
@@ -160,13 +162,25 @@ SET a.status = 'done'
 """
 
 
-def entities_of(store: Store, ids: list[str]) -> dict[str, set[str]]:
-    """For each article, the keys of the entities it mentions or makes claims about, and the states
-    of those that are government bodies: the ones to delete if nothing else refers to them afterwards."""
-    keys: dict[str, set[str]] = defaultdict(set)
-    for row in store.read(STALE_ENTITIES, {"ids": ids}):
-        keys[row["id"]].update(k for k in (row["key"], row["state"]) if k)
-    return keys
+@dataclass
+class References:
+    """What an article's version in the graph refers to: once it is replaced or removed, these
+    facts are recounted and these entities removed if nothing else refers to them."""
+
+    entities: set[str] = field(default_factory=set)  # mentioned or in its claims, and their states
+    facts: set[str] = field(default_factory=set)
+
+    def __add__(self, other: "References") -> "References":
+        return References(self.entities | other.entities, self.facts | other.facts)
+
+
+def references_of(store: Store, ids: list[str]) -> dict[str, References]:
+    found: dict[str, References] = defaultdict(References)
+    for row in store.read(REFERRED_ENTITIES, {"ids": ids}):
+        found[row["id"]].entities.update(k for k in (row["key"], row["state"]) if k)
+    for row in store.read(REFERRED_FACTS, {"ids": ids}):
+        found[row["id"]].facts.add(row["key"])
+    return found
 
 
 def _delete_orphans(keys: list[str]) -> list[tuple[str, dict]]:
@@ -181,10 +195,37 @@ def article_row(result: Analysis) -> dict:
             "body_end": a.body_end, "extractor": extractor()}
 
 
-def statements(batch: list[Analysis], stale_entities: set[str] = frozenset(),
-               stale_facts: set[str] = frozenset()) -> list[tuple[str, dict]]:
-    """The write statements for a batch; `stale_entities` and `stale_facts` are what the replaced
-    versions of these articles referred to: recounted, and removed if nothing refers to them any more."""
+def _count(facts: dict[str, dict], r: Analysis, c: Claim) -> str:
+    """Add claim `c` of article `r` to the batch's running Fact rows; returns the fact key."""
+    rolls_up = schema()["predicates"][c.predicate].get("rolls_up", False)
+    actor = (r.entities[c.subject].country if rolls_up else None) or c.subject
+    key = f"{c.predicate}|{actor}|{c.object}"
+    fact = facts.setdefault(key, {"key": key, "predicate": c.predicate, "subject": actor, "object": c.object,
+                                  "articles": [], "outlets": [], "first_date": None, "until": None,
+                                  "roles": [], "addressees": [], "former": False, "evidence": c.evidence})
+    addressee = r.entities[c.addressee].name if c.addressee in r.entities else None
+    for name, value in (("roles", c.role), ("addressees", addressee), ("articles", r.article.id),
+                        ("outlets", r.article.outlet or r.article.id)):
+        if value and value not in fact[name]:
+            fact[name].append(value)
+    fact["former"] = fact["former"] or c.former
+    fact["until"] = max(filter(None, (fact["until"], c.until)), default=None)
+    fact["first_date"] = min(filter(None, (fact["first_date"], c.date)), default=None)
+    return key
+
+
+def _claim_row(article: Article, c: Claim, cid: str, fact: str) -> dict:
+    props = {"predicate": c.predicate, "modality": schema()["predicates"][c.predicate]["modality"], "fact": fact,
+             "evidence": c.evidence, "start": c.start, "end": c.end, "confidence": c.confidence,
+             "extractor": c.rule, "role": c.role, "former": c.former, "date": c.date,
+             "date_precision": c.date_precision, "date_text": c.date_text, "until": c.until}
+    return {"id": cid, "article": article.id, "subject": c.subject, "object": c.object,
+            "props": {k: v for k, v in props.items() if v is not None}}
+
+
+def statements(batch: list[Analysis], replaced: References = References()) -> list[tuple[str, dict]]:
+    """The write statements for a batch; `replaced` is what the old versions of these articles
+    referred to: recounted, and removed if nothing refers to it any more."""
     ids = [r.article.id for r in batch]
     out: list[tuple[str, dict]] = [
         (CLEAR_ARTICLES, {"ids": ids}),
@@ -205,7 +246,7 @@ def statements(batch: list[Analysis], stale_entities: set[str] = frozenset(),
     by_label = defaultdict(list)
     for row in entities.values():
         by_label[row["type"]].append(row)
-    for label in ENTITY_LABELS:  # labels cannot be parameters; these come from the schema, not input
+    for label in entity_labels():  # labels cannot be parameters; these come from the schema, not input
         if by_label.get(label):
             out.append((MERGE_ENTITIES % label, {"entities": by_label[label]}))
     if agencies:
@@ -222,32 +263,7 @@ def statements(batch: list[Analysis], stale_entities: set[str] = frozenset(),
                              "count": len(forms), "reasons": reasons})
         for c in r.claims:
             cid = claim_id(r.article.id, c)
-            actor = (r.entities[c.subject].country if c.predicate in ROLLED_UP else None) or c.subject
-            key = f"{c.predicate}|{actor}|{c.object}"
-            fact = facts.setdefault(key, {"key": key, "predicate": c.predicate, "subject": actor, "object": c.object,
-                                          "articles": [], "outlets": [], "first_date": None, "until": None,
-                                          "roles": [], "addressees": [], "former": False, "evidence": c.evidence})
-            addressee = r.entities[c.addressee].name if c.addressee in r.entities else None
-            for field, value in (("roles", c.role), ("addressees", addressee)):
-                if value and value not in fact[field]:
-                    fact[field].append(value)
-            fact["former"] = fact["former"] or c.former
-            if c.until and (fact["until"] is None or c.until > fact["until"]):
-                fact["until"] = c.until
-            if r.article.id not in fact["articles"]:
-                fact["articles"].append(r.article.id)
-                outlet = r.article.outlet or r.article.id
-                if outlet not in fact["outlets"]:
-                    fact["outlets"].append(outlet)
-            if c.date and (fact["first_date"] is None or c.date < fact["first_date"]):
-                fact["first_date"] = c.date
-            props = {"predicate": c.predicate, "modality": MODALITY.get(c.predicate, "asserted"),
-                     "fact": fact["key"], "evidence": c.evidence, "start": c.start,
-                     "end": c.end, "confidence": c.confidence, "extractor": c.rule, "role": c.role,
-                     "former": c.former, "date": c.date, "date_precision": c.date_precision,
-                     "date_text": c.date_text, "until": c.until}
-            claims.append({"id": cid, "article": r.article.id, "subject": c.subject, "object": c.object,
-                           "props": {k: v for k, v in props.items() if v is not None}})
+            claims.append(_claim_row(r.article, c, cid, _count(facts, r, c)))
             for rel, key in (("ADDRESSEE", c.addressee), ("SPEAKER", c.speaker), ("AUTHORITY", c.authority)):
                 if key:
                     links[rel].append({"claim": cid, "entity": key})
@@ -270,29 +286,20 @@ def statements(batch: list[Analysis], stale_entities: set[str] = frozenset(),
     if added:
         out.append((ADD_ALIASES, {"rows": [{"key": k, "forms": sorted(f), "reasons": sorted(r)}
                                            for k, (f, r) in sorted(added.items())]}))
-    if stale_facts:
-        out.append((RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(stale_facts)}))
-    if stale_entities:
-        out.append((REFRESH_ENTITIES, {"keys": sorted(stale_entities)}))
-        stale = sorted(set(stale_entities) - set(entities))
+    if replaced.facts:
+        out.append((RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(replaced.facts)}))
+    if replaced.entities:
+        out.append((REFRESH_ENTITIES, {"keys": sorted(replaced.entities)}))
+        stale = sorted(replaced.entities - set(entities))
         if stale:
             out += _delete_orphans(stale)
     out.append((FINISH_ARTICLES, {"ids": ids}))
     return out
 
 
-def write_batch(store: Store, batch: list[Analysis], stale_entities: set[str] = frozenset(),
-                stale_facts: set[str] = frozenset()) -> None:
+def write_batch(store: Store, batch: list[Analysis], replaced: References = References()) -> None:
     if batch:
-        store.write(statements(batch, stale_entities, stale_facts))
-
-
-def facts_of(store: Store, ids: list[str]) -> dict[str, set[str]]:
-    """For each article, the keys of the facts its claims count towards."""
-    keys: dict[str, set[str]] = defaultdict(set)
-    for row in store.read(STALE_FACTS, {"ids": ids}):
-        keys[row["id"]].add(row["key"])
-    return keys
+        store.write(statements(batch, replaced))
 
 
 def remove_articles(store: Store, ids: list[str]) -> list[str]:
@@ -302,17 +309,16 @@ def remove_articles(store: Store, ids: list[str]) -> list[str]:
                                          {"ids": ids})]
     if not found:
         return []
-    keys = sorted(set().union(*entities_of(store, found).values()))
-    facts = sorted(set().union(*facts_of(store, found).values()))
+    gone = sum(references_of(store, found).values(), References())
+    keys = sorted(gone.entities)
     store.write([(CLEAR_ARTICLES, {"ids": found}), (DELETE_MENTIONS, {"ids": found}),
                  ("UNWIND $ids AS id MATCH (a:Article {id: id}) DETACH DELETE a", {"ids": found}),
-                 (RECOUNT_FACTS % SOURCES_KEPT, {"keys": facts}),
+                 (RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(gone.facts)}),
                  *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys})])
     return found
 
 
 def repair(store: Store) -> list[str]:
     """Remove articles a crashed ingest left half-written; they are written again on the next ingest."""
-    broken = [r["id"] for r in store.read("MATCH (a:Article) WHERE a.status <> 'done' OR a.status IS NULL "
-                                          "RETURN a.id AS id ORDER BY id")]
+    broken = [r["id"] for r in store.read(HALF_WRITTEN)]
     return remove_articles(store, broken) if broken else []
