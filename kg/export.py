@@ -10,15 +10,13 @@ MATCH (a:Article)-[:STATES]->(c:Claim)-[:SUBJECT]->(s:Entity), (c)-[:OBJECT]->(o
 OPTIONAL MATCH (c)-[:ADDRESSEE]->(to:Entity)
 OPTIONAL MATCH (c)-[:SPEAKER]->(by:Entity)
 OPTIONAL MATCH (c)-[:AUTHORITY]->(body:Entity)
-OPTIONAL MATCH (other:Article)-[:STATES]->(:Claim {fact: c.fact})
-WITH a, c, s, o, to, by, body, count(DISTINCT other) AS articles_stating,
-     count(DISTINCT coalesce(other.outlet, other.id)) AS outlets_stating
+OPTIONAL MATCH (c)-[:OF]->(f:Fact)
 RETURN c.id AS id, c.predicate AS predicate, c.modality AS modality,
        {name: s.name, type: s.type, id: s.id} AS subject, {name: o.name, type: o.type, id: o.id} AS object,
        a.id AS article, a.outlet AS outlet, c.date AS date, c.date_precision AS date_precision,
        c.date_text AS date_text, c.evidence AS evidence, c.start AS start, c.end AS end,
        c.confidence AS confidence, c.extractor AS extractor, c.role AS role, c.former AS former,
-       c.until AS until, articles_stating, outlets_stating,
+       c.until AS until, f.articles AS articles_stating, size(f.outlets) AS outlets_stating,
        CASE WHEN to IS NULL THEN null ELSE {name: to.name, type: to.type, id: to.id} END AS addressee,
        CASE WHEN by IS NULL THEN null ELSE {name: by.name, type: by.type, id: by.id} END AS speaker,
        CASE WHEN body IS NULL THEN null ELSE {name: body.name, type: body.type, id: body.id} END AS authority
