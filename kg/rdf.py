@@ -32,8 +32,7 @@ Quad = tuple[Node, Node, Node, URIRef | None]  # None: the default graph
 
 _ENTITY_KEYS = """
 MATCH (e:Entity)
-WHERE toLower(e.name) = toLower($name)
-   OR toLower($name) IN [x IN coalesce(e.aliases, []) + coalesce(e.known_aliases, []) | toLower(x)]
+WHERE toLower($name) IN e.lookup
 RETURN e.key AS key, e.id AS id
 """
 _CLAIMS = """

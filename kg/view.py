@@ -46,10 +46,6 @@ class View:
     notes: list[str] = field(default_factory=list)
 
 
-_ALIAS_MATCH = ("toLower(e.name) IN $names OR size([x IN coalesce(e.aliases, []) + coalesce(e.known_aliases, []) "
-                "WHERE toLower(x) IN $names]) > 0")
-
-
 def build(store: Store, entity: str | None = None, query: str | None = None,
           params: dict[str, Any] | None = None, depth: int = 1, limit: int = DEFAULT_LIMIT) -> View:
     """The neighbourhood of `entity`, the entities of `query`'s rows, or else the whole graph,
@@ -80,10 +76,10 @@ def build(store: Store, entity: str | None = None, query: str | None = None,
 
 
 def _resolve(store: Store, name: str) -> dict[str, Any]:
-    rows = store.read(f"MATCH (e:Entity) WHERE {_ALIAS_MATCH} "
+    rows = store.read("MATCH (e:Entity) WHERE toLower($name) IN e.lookup "
                       "OPTIONAL MATCH (e)<-[:SUBJECT|OBJECT]-(c:Claim) "
                       "RETURN e.key AS key, e.name AS name, count(DISTINCT c) AS claims ORDER BY claims DESC, key",
-                      {"names": [name.lower()]})
+                      {"name": name})
     if rows:
         return rows[0]
     names = [r["name"] for r in store.read("MATCH (e:Entity) RETURN e.name AS name") if r["name"]]
@@ -129,8 +125,9 @@ def _query_entities(store: Store, name: str, params: dict[str, Any]) -> tuple[li
     for row in rows:
         for value in row.values():
             collect(value)
-    keys = [r["key"] for r in store.read(f"MATCH (e:Entity) WHERE {_ALIAS_MATCH} RETURN e.key AS key ORDER BY key",
-                                         {"names": sorted(names)})] if names else []
+    keys = [r["key"] for r in store.read(
+        "UNWIND $names AS name MATCH (e:Entity) WHERE toLower(name) IN e.lookup RETURN DISTINCT e.key AS key "
+        "ORDER BY key", {"names": sorted(names)})] if names else []
     shown = " ".join(f"-p {k} {v}" for k, v in params.items())
     return keys, f"the entities of query {name}{' ' + shown if shown else ''} ({len(rows)} rows)", len(keys)
 

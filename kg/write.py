@@ -17,7 +17,9 @@ from .store import Store
 SOURCES_KEPT = 20  # article ids a Fact lists; `claim-sources` gives them all
 # an entity nothing refers to any more (Fact nodes refer through SUBJECT/OBJECT too)
 ORPHAN = ("NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-() "
-          "AND NOT (e)<-[:AGENCY_OF]-()")
+          "AND NOT (e)<-[:FACT_SUBJECT|FACT_OBJECT]-() AND NOT (e)<-[:AGENCY_OF]-()")
+# every name an entity answers to, lower-cased: what queries look names up in (an indexed list on FalkorDB)
+LOOKUP = ("reduce(s = [], x IN {names} | CASE WHEN toLower(x) IN s THEN s ELSE s + toLower(x) END)")
 HALF_WRITTEN = "MATCH (a:Article) WHERE a.status IS NULL OR a.status <> 'done' RETURN a.id AS id ORDER BY id"
 
 CLEAR_ARTICLES = """
@@ -39,9 +41,10 @@ SET a += row, a.status = 'writing'
 MERGE_ENTITIES = """
 UNWIND $entities AS row
 MERGE (e:Entity {key: row.key})
-ON CREATE SET e.id = row.id, e.name = row.name, e.type = row.type, e.known_aliases = row.known_aliases
-SET e.wikidata = row.wikidata, e:%s
-"""
+ON CREATE SET e.id = row.id, e.name = row.name, e.type = row.type, e.known_aliases = row.known_aliases,
+              e.lookup = %s
+SET e.wikidata = row.wikidata, e:%%s
+""" % LOOKUP.format(names="[row.name] + row.known_aliases")
 LINK_AGENCIES = """
 UNWIND $pairs AS pair
 MATCH (body:Entity {key: pair.body}), (state:Entity {key: pair.country})
@@ -69,17 +72,20 @@ UNWIND $facts AS row
 MATCH (s:Entity {key: row.subject}), (o:Entity {key: row.object})
 MERGE (f:Fact {key: row.key})
 ON CREATE SET f.predicate = row.predicate, f.articles = 0, f.outlets = [], f.sources = [], f.roles = [],
-              f.addressees = [], f.former = false
-MERGE (f)-[:SUBJECT]->(s)
-MERGE (f)-[:OBJECT]->(o)
+              f.addressees = [], f.addressee_keys = [], f.former = false
+MERGE (f)-[:FACT_SUBJECT]->(s)
+MERGE (f)-[:FACT_OBJECT]->(o)
 SET f.articles = f.articles + size(row.articles),
     f.outlets = f.outlets + [x IN row.outlets WHERE NOT x IN f.outlets],
     f.sources = (f.sources + row.articles)[0..%d],
     f.first_date = CASE WHEN f.first_date IS NULL OR row.first_date < f.first_date
                         THEN coalesce(row.first_date, f.first_date) ELSE f.first_date END,
+    f.first_seen = CASE WHEN f.first_seen IS NULL OR row.first_seen < f.first_seen
+                        THEN coalesce(row.first_seen, f.first_seen) ELSE f.first_seen END,
     f.until = CASE WHEN f.until IS NULL OR row.until > f.until THEN coalesce(row.until, f.until) ELSE f.until END,
     f.roles = f.roles + [x IN row.roles WHERE NOT x IN f.roles],
     f.addressees = f.addressees + [x IN row.addressees WHERE NOT x IN f.addressees],
+    f.addressee_keys = f.addressee_keys + [x IN row.addressee_keys WHERE NOT x IN f.addressee_keys],
     f.former = f.former OR row.former,
     f.evidence = coalesce(f.evidence, row.evidence)
 """
@@ -95,10 +101,12 @@ OPTIONAL MATCH (f)<-[:OF]-(c:Claim)<-[:STATES]-(a:Article)
 OPTIONAL MATCH (c)-[:ADDRESSEE]->(to:Entity)
 WITH f, c, a, to ORDER BY a.id, c.start
 WITH f, collect(DISTINCT a.id) AS ids, collect(DISTINCT coalesce(a.outlet, a.id)) AS outlets, min(c.date) AS first,
-     max(c.until) AS until, collect(DISTINCT c.role) AS roles, collect(DISTINCT to.name) AS addressees,
+     min(a.date) AS seen, max(c.until) AS until, collect(DISTINCT c.role) AS roles,
+     collect(DISTINCT to.name) AS addressees, collect(DISTINCT to.key) AS addressee_keys,
      collect(c.former) AS former, collect(c.evidence)[0] AS evidence
-SET f.articles = size(ids), f.outlets = outlets, f.sources = ids[0..%d], f.first_date = first, f.until = until,
-    f.roles = roles, f.addressees = addressees, f.former = true IN former, f.evidence = evidence
+SET f.articles = size(ids), f.outlets = outlets, f.sources = ids[0..%d], f.first_date = first, f.first_seen = seen,
+    f.until = until, f.roles = roles, f.addressees = addressees, f.addressee_keys = addressee_keys,
+    f.former = true IN former, f.evidence = evidence
 WITH f, size(ids) AS articles
 WHERE articles = 0
 DETACH DELETE f
@@ -117,9 +125,9 @@ WITH e, row, collect(DISTINCT form) AS forms
 UNWIND coalesce(e.merge_reasons, []) + row.reasons AS reason
 WITH e, forms, reason ORDER BY reason
 WITH e, forms, collect(DISTINCT reason) AS reasons
-SET e.aliases = forms, e.merge_reasons = reasons,
+SET e.aliases = forms, e.merge_reasons = reasons, e.lookup = %s,
     e.names = reduce(s = e.name, x IN coalesce(e.known_aliases, []) + forms | s + ' | ' + x)
-"""
+""" % LOOKUP.format(names="[e.name] + coalesce(e.known_aliases, []) + forms")
 REFRESH_ENTITIES = """
 UNWIND $keys AS key
 MATCH (e:Entity {key: key})<-[m:MENTIONS]-(:Article)
@@ -132,9 +140,9 @@ MATCH (e)<-[m:MENTIONS]-(:Article)
 UNWIND m.reasons AS reason
 WITH e, forms, reason ORDER BY reason
 WITH e, forms, collect(DISTINCT reason) AS reasons
-SET e.merge_reasons = reasons,
+SET e.merge_reasons = reasons, e.lookup = %s,
     e.names = reduce(s = e.name, x IN coalesce(e.known_aliases, []) + forms | s + ' | ' + x)
-"""
+""" % LOOKUP.format(names="[e.name] + coalesce(e.known_aliases, []) + forms")
 DELETE_ORPHANS = f"""
 UNWIND $keys AS key
 MATCH (e:Entity {{key: key}})
@@ -201,16 +209,19 @@ def _count(facts: dict[str, dict], r: Analysis, c: Claim) -> str:
     actor = (r.entities[c.subject].country if rolls_up else None) or c.subject
     key = f"{c.predicate}|{actor}|{c.object}"
     fact = facts.setdefault(key, {"key": key, "predicate": c.predicate, "subject": actor, "object": c.object,
-                                  "articles": [], "outlets": [], "first_date": None, "until": None,
-                                  "roles": [], "addressees": [], "former": False, "evidence": c.evidence})
+                                  "articles": [], "outlets": [], "first_date": None, "first_seen": None,
+                                  "until": None, "roles": [], "addressees": [], "addressee_keys": [],
+                                  "former": False, "evidence": c.evidence})
     addressee = r.entities[c.addressee].name if c.addressee in r.entities else None
     for name, value in (("roles", c.role), ("addressees", addressee), ("articles", r.article.id),
+                        ("addressee_keys", addressee and c.addressee),
                         ("outlets", r.article.outlet or r.article.id)):
         if value and value not in fact[name]:
             fact[name].append(value)
     fact["former"] = fact["former"] or c.former
     fact["until"] = max(filter(None, (fact["until"], c.until)), default=None)
     fact["first_date"] = min(filter(None, (fact["first_date"], c.date)), default=None)
+    fact["first_seen"] = min(filter(None, (fact["first_seen"], r.article.date)), default=None)
     return key
 
 

@@ -1,20 +1,22 @@
 // name: calls-for-designation
-// description: Who urged which authority (the addressee) to designate which group, with the source
-// description: sentence. Calls only: a designation, denial or revocation never appears here.
+// description: Who urged which authorities (the addressees) to designate which group: one row per
+// description: caller and group, with the earliest date, how many articles say so, up to 20 of them
+// description: and the first sentence (`kg query claim-sources` lists every one). Calls only: a
+// description: designation, denial or revocation never appears here. Read from Fact nodes.
 // param: group string = null -- only calls about this group (name or alias, any case)
 // param: addressee string = null -- only calls addressed to this authority (name or alias, any case)
 // param: limit int = 100 -- at most this many rows (the first in the order given)
 // example: kg query calls-for-designation
 // example: kg query calls-for-designation -p addressee "UK"
-MATCH (a:Article)-[:STATES]->(c:Claim {predicate: 'CALLED_FOR_DESIGNATION'})-[:SUBJECT]->(caller:Entity),
-      (c)-[:OBJECT]->(g:Entity)
-OPTIONAL MATCH (c)-[:ADDRESSEE]->(to:Entity)
-WITH a, c, caller, g, to
-WHERE ($group IS NULL OR toLower(g.name) = toLower($group)
-       OR toLower($group) IN [x IN coalesce(g.aliases, []) + coalesce(g.known_aliases, []) | toLower(x)])
-  AND ($addressee IS NULL OR toLower(to.name) = toLower($addressee)
-       OR toLower($addressee) IN [x IN coalesce(to.aliases, []) + coalesce(to.known_aliases, []) | toLower(x)])
-RETURN caller.name AS caller, to.name AS addressee, g.name AS group, coalesce(c.date, a.date) AS date,
-       a.id AS article, a.outlet AS outlet, c.evidence AS evidence
-ORDER BY group, addressee, caller, article
+OPTIONAL MATCH (to:Entity) WHERE toLower($addressee) IN to.lookup
+WITH collect(to.key) AS urged
+MATCH (f:Fact {predicate: 'CALLED_FOR_DESIGNATION'})-[:FACT_SUBJECT]->(caller:Entity), (f)-[:FACT_OBJECT]->(g:Entity)
+WHERE $group IS NULL OR toLower($group) IN g.lookup
+// counted in a WITH first: FalkorDB drops every row when this list test sits in the WHERE itself
+WITH f, caller, g, size([k IN urged WHERE k IN f.addressee_keys]) AS urged_here
+WHERE $addressee IS NULL OR urged_here > 0
+RETURN caller.name AS caller, f.addressees AS addressees, g.name AS group,
+       coalesce(f.first_date, f.first_seen) AS date, f.articles AS articles, f.sources AS sources,
+       f.evidence AS evidence
+ORDER BY group, caller
 LIMIT $limit

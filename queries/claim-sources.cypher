@@ -1,18 +1,37 @@
 // name: claim-sources
 // description: Every article, outlet and sentence that states a claim about a subject (and
-// description: optionally a predicate and an object): the evidence behind one fact.
+// description: optionally a predicate and an object): the evidence behind one fact. A country's
+// description: rows include what its government bodies did (the State Department's designations
+// description: count for the United States); a body's rows are its own.
 // param: subject string -- the subject's name or any alias, any case
 // param: predicate string = null -- only this predicate, e.g. DESIGNATED_AS_TERRORIST (any case)
 // param: object string = null -- only this object (name or alias, any case)
 // param: limit int = 100 -- at most this many rows (the first in the order given)
 // example: kg query claim-sources -p subject US -p predicate designated_as_terrorist -p object IRGC
-MATCH (a:Article)-[:STATES]->(c:Claim)-[:SUBJECT]->(s:Entity), (c)-[:OBJECT]->(o:Entity)
-WHERE ($predicate IS NULL OR c.predicate = toUpper($predicate))
-  AND (toLower(s.name) = toLower($subject)
-       OR toLower($subject) IN [x IN coalesce(s.aliases, []) + coalesce(s.known_aliases, []) | toLower(x)])
-  AND ($object IS NULL OR toLower(o.name) = toLower($object)
-       OR toLower($object) IN [x IN coalesce(o.aliases, []) + coalesce(o.known_aliases, []) | toLower(x)])
-RETURN s.name AS subject, c.predicate AS predicate, o.name AS object, a.id AS article, a.outlet AS outlet,
-       coalesce(c.date, a.date) AS date, c.evidence AS evidence
+MATCH (s:Entity)
+WHERE toLower($subject) IN s.lookup
+OPTIONAL MATCH (s)-[:AGENCY_OF]->(state:Entity)
+// a body's designations, denials and revocations are counted in its state's facts
+WITH s, [s] + collect(state) AS actors
+UNWIND actors AS actor
+MATCH (actor)<-[:FACT_SUBJECT]-(f:Fact)-[:FACT_OBJECT]->(o:Entity)
+WHERE (actor = s OR f.predicate IN ['DESIGNATED_AS_TERRORIST', 'REVOKED_DESIGNATION', 'DENIED_DESIGNATION'])
+  AND ($predicate IS NULL OR f.predicate = toUpper($predicate))
+  AND ($object IS NULL OR toLower($object) IN o.lookup)
+WITH s, size(actors) > 1 AS body, f, o
+ORDER BY f.predicate, o.name, f.key
+// the facts in row order, as many as can fill `limit` rows: every article stating a fact states it
+// at least once (a body's rows are a part of its state's facts, so all of them are read)
+WITH s, body, collect([f, o]) AS facts
+WITH s, body, reduce(acc = [0, []], x IN facts |
+       CASE WHEN NOT body AND acc[0] >= $limit THEN acc ELSE [acc[0] + x[0].articles, acc[1] + [x]] END)[1] AS needed
+UNWIND needed AS x
+WITH s, body, x[0] AS f, x[1] AS o
+MATCH (f)<-[:OF]-(c:Claim)-[:SUBJECT]->(cs:Entity)
+WHERE NOT body OR cs = s
+MATCH (a:Article)-[:STATES]->(c)
+// order and cut on the sort keys alone, then read the rest for the rows kept
+WITH cs, f, o, c, a, f.predicate AS predicate, o.name AS object, coalesce(c.date, a.date) AS date, a.id AS article
 ORDER BY predicate, object, date, article
 LIMIT $limit
+RETURN cs.name AS subject, predicate, object, article, a.outlet AS outlet, date, c.evidence AS evidence

@@ -3,7 +3,7 @@
 // description: the European Union) that designates it; government bodies roll up to their country.
 // description: `statements` counts, over its designators, the articles stating each designation.
 // example: kg query designation-matrix
-MATCH (f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:SUBJECT]->(designator:Entity), (f)-[:OBJECT]->(g:Entity)
+MATCH (f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_SUBJECT]->(designator:Entity), (f)-[:FACT_OBJECT]->(g:Entity)
 WITH g, designator, f ORDER BY designator.name
 WITH g, collect(DISTINCT designator.name) AS designators, sum(f.articles) AS statements
 RETURN g.name AS group, size(designators) AS designated_by, designators AS countries, statements

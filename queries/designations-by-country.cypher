@@ -8,11 +8,9 @@
 // param: group string = null -- only this group (name or alias, any case)
 // example: kg query designations-by-country
 // example: kg query designations-by-country -p country "united kingdom"
-MATCH (f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:SUBJECT]->(country:Country), (f)-[:OBJECT]->(g:Entity)
-WHERE ($country IS NULL OR toLower(country.name) = toLower($country)
-       OR toLower($country) IN [x IN coalesce(country.aliases, []) + coalesce(country.known_aliases, []) | toLower(x)])
-  AND ($group IS NULL OR toLower(g.name) = toLower($group)
-       OR toLower($group) IN [x IN coalesce(g.aliases, []) + coalesce(g.known_aliases, []) | toLower(x)])
+MATCH (f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_SUBJECT]->(country:Country), (f)-[:FACT_OBJECT]->(g:Entity)
+WHERE ($country IS NULL OR toLower($country) IN country.lookup)
+  AND ($group IS NULL OR toLower($group) IN g.lookup)
 RETURN country.name AS country, g.name AS group, f.first_date AS first_date, f.articles AS articles,
        size(f.outlets) AS outlets, f.sources AS sources
 ORDER BY country, group

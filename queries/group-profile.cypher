@@ -7,12 +7,11 @@
 // param: group string -- the group's name or any alias, any case
 // example: kg query group-profile -p group IRGC
 MATCH (g:Entity)
-WHERE toLower(g.name) = toLower($group)
-   OR toLower($group) IN [x IN coalesce(g.aliases, []) + coalesce(g.known_aliases, []) | toLower(x)]
+WHERE toLower($group) IN g.lookup
 // read from Fact nodes: one per (predicate, subject, object), however many articles state it
-OPTIONAL MATCH (g)<-[:SUBJECT]-(fo:Fact)-[:OBJECT]->(xo:Entity)
+OPTIONAL MATCH (g)<-[:FACT_SUBJECT]-(fo:Fact)-[:FACT_OBJECT]->(xo:Entity)
 WITH g, collect({f: fo, x: xo, out: true}) AS outgoing
-OPTIONAL MATCH (g)<-[:OBJECT]-(fi:Fact)-[:SUBJECT]->(xi:Entity)
+OPTIONAL MATCH (g)<-[:FACT_OBJECT]-(fi:Fact)-[:FACT_SUBJECT]->(xi:Entity)
 WITH g, outgoing, collect({f: fi, x: xi, out: false}) AS incoming
 WITH g, [l IN outgoing + incoming WHERE l.f IS NOT NULL AND l.x <> g] AS links
 RETURN g.name AS group, g.type AS type,

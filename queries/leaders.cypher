@@ -7,11 +7,9 @@
 // param: limit int = 100 -- at most this many rows (the first in the order given)
 // example: kg query leaders
 // example: kg query leaders -p organization "Quds Force"
-MATCH (f:Fact {predicate: 'LEADS'})-[:SUBJECT]->(p:Entity), (f)-[:OBJECT]->(o:Entity)
-WHERE ($person IS NULL OR toLower(p.name) = toLower($person)
-       OR toLower($person) IN [x IN coalesce(p.aliases, []) + coalesce(p.known_aliases, []) | toLower(x)])
-  AND ($organization IS NULL OR toLower(o.name) = toLower($organization)
-       OR toLower($organization) IN [x IN coalesce(o.aliases, []) + coalesce(o.known_aliases, []) | toLower(x)])
+MATCH (f:Fact {predicate: 'LEADS'})-[:FACT_SUBJECT]->(p:Entity), (f)-[:FACT_OBJECT]->(o:Entity)
+WHERE ($person IS NULL OR toLower($person) IN p.lookup)
+  AND ($organization IS NULL OR toLower($organization) IN o.lookup)
 RETURN p.name AS person, o.name AS organization, head(f.roles) AS role, f.roles AS roles,
        coalesce(f.former, false) AS former, f.first_date AS since, f.until AS until, f.sources AS sources
 ORDER BY organization, former, person

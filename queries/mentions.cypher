@@ -4,10 +4,10 @@
 // param: limit int = 100 -- at most this many rows (the first in the order given)
 // example: kg query mentions -p entity "Quds Force"
 MATCH (e:Entity)
-WHERE toLower(e.name) = toLower($entity)
-   OR toLower($entity) IN [x IN coalesce(e.aliases, []) + coalesce(e.known_aliases, []) | toLower(x)]
+WHERE toLower($entity) IN e.lookup
 MATCH (a:Article)-[m:MENTIONS]->(e)
-RETURN e.name AS entity, a.id AS article, a.date AS date, a.title AS title, a.outlet AS outlet,
-       m.forms AS forms, m.count AS count
+// order and cut on the sort keys alone, then read the rest for the rows kept
+WITH e, a, m, a.date AS date, a.id AS article
 ORDER BY date DESC, article
 LIMIT $limit
+RETURN e.name AS entity, article, date, a.title AS title, a.outlet AS outlet, m.forms AS forms, m.count AS count

@@ -45,8 +45,8 @@ def test_every_canned_query_answers_over_the_corpus(corpus):
     assert matrix["Quds Force",]["countries"] == ["Canada"]
 
     calls = q("calls-for-designation", addressee="UK")
-    assert [(r["caller"], r["addressee"], r["group"], r["article"]) for r in calls if r["caller"] == "Israel"] == [
-        ("Israel", "United Kingdom", "Islamic Revolutionary Guard Corps", "desk-notes")]
+    assert [(r["caller"], r["addressees"], r["group"], r["sources"]) for r in calls if r["caller"] == "Israel"] == [
+        ("Israel", ["United Kingdom"], "Islamic Revolutionary Guard Corps", ["desk-notes"])]
     assert q("calls-for-designation", group="Houthis") == []
 
     profile = q("group-profile", group="revolutionary guards")
@@ -110,10 +110,11 @@ def test_every_canned_query_answers_over_the_corpus(corpus):
     assert not any(group == "Islamic Revolutionary Guard Corps" for _, group, _ in contradictions)
 
     timeline = q("timeline", entity="Houthis")
-    assert [r["predicate"] for r in timeline if r["article"] == "desk-notes"] == ["REVOKED_DESIGNATION"]
     assert [r["date"] for r in timeline] == sorted(r["date"] for r in timeline)
     revoked = next(r for r in timeline if r["predicate"] == "REVOKED_DESIGNATION")
-    assert (revoked["date"], revoked["dated_by"]) == ("2021-02", "claim")
+    assert (revoked["date"], revoked["dated_by"], revoked["sources"]) == ("2021-02", "claim", ["2021-02-houthi-listing-reversed", "desk-notes"])
+    backs_hamas = next(r for r in q("timeline", entity="Iran") if r["object"] == "Hamas")
+    assert (backs_hamas["date"], backs_hamas["dated_by"]) == ("2022-03-03", "article")  # no date in the sentence
 
     found = q("find-entity", text="guard")
     assert found[0]["name"] == "Islamic Revolutionary Guard Corps"
@@ -126,6 +127,13 @@ def test_every_canned_query_answers_over_the_corpus(corpus):
         "2022-03-haniyeh-visit", "desk-notes", "2019-04-washington-lists-guards", "2012-12-canada-lists-quds"]
     assert mentions[-1]["count"] >= 2
     assert [r["article"] for r in q("mentions", entity="quds force", limit=1)] == ["2022-03-haniyeh-visit"]
+
+
+def test_claim_sources_of_a_country_include_what_its_bodies_did(graph):
+    graph.ingest([FIXTURES / "rdf"])  # "The Home Office proscribed Hamas …"
+    rows = graph.query("claim-sources", subject="UK", predicate="designated_as_terrorist", object="hamas")
+    assert [(r["subject"], r["article"]) for r in rows] == [("Home Office", "home-office-lists-hamas")]
+    assert [r["subject"] for r in graph.query("claim-sources", subject="home office")] == ["Home Office"]
 
 
 def test_missing_required_parameter_names_it_and_its_type():

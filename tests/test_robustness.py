@@ -12,8 +12,10 @@ import pytest
 from conftest import EXAMPLES
 from kg import engine
 from kg.api import KnowledgeGraph
+from kg.resources import schema
 
 IRGC = EXAMPLES / "2019-04-us-lists-irgc.txt"
+VERSION = schema()["version"]
 
 
 def run_kg(home, *args, env=None):
@@ -173,7 +175,7 @@ def test_injection_through_article_text_and_file_names_is_stored_as_data(tmp_pat
 def test_doctor_reports_a_healthy_graph(examples_home):
     result = run_kg(examples_home, "doctor")
     assert result.returncode == 0
-    assert "embedded engine running" in result.stdout and "schema         version 1 (graph: 1)" in result.stdout
+    assert "embedded engine running" in result.stdout and f"schema         version {VERSION} (graph: {VERSION})" in result.stdout
     assert "Article 4" in result.stdout and "no problems found" in result.stdout
 
 
@@ -203,14 +205,14 @@ def test_doctor_notices_a_graph_of_another_schema_version(homes):
     with KnowledgeGraph.open(home=home) as graph:
         graph.store.write([("MATCH (s:Schema) SET s.version = 0", {})])
     result = run_kg(home, "doctor")
-    assert result.returncode == 1 and "written with schema version 0, kg uses 1" in result.stdout
+    assert result.returncode == 1 and f"written with schema version 0, kg uses {VERSION}" in result.stdout
 
 
 def test_doctor_on_each_backend_records_and_checks_the_schema_version(graph):
     assert graph.doctor().graph_schema_version is None
     graph.ingest([EXAMPLES])
     health = graph.doctor()
-    assert health.graph_schema_version == health.schema_version == 1
+    assert health.graph_schema_version == health.schema_version == VERSION
     assert health.counts["Article"] == 4 and health.problems == []
 
 
