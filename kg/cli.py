@@ -103,9 +103,11 @@ def query(ctx, name, params, fmt):
     """
     given = dict(params)
     q = queries.get(name)
-    q.bind(given)  # a bad parameter is reported before the engine is started
+    bound = q.bind(given)  # a bad parameter is reported before the engine is started
     with _open(ctx) as graph:
         rows = graph.query(name, **given)
+    if "limit" in bound and len(rows) == bound["limit"]:
+        click.echo(f"kg query: the first {len(rows)} rows; there may be more (-p limit N)", err=True)
     if fmt != "json":  # nodes for the Neo4j Browser to draw; a table cannot show them
         rows = [{k: v for k, v in row.items() if k != "graph"} for row in rows]
     if fmt == "json":

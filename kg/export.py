@@ -26,7 +26,7 @@ SKIP $skip LIMIT $limit
 ENTITIES = """
 MATCH (e:Entity)
 RETURN e.id AS id, e.name AS name, e.type AS type, coalesce(e.aliases, []) AS aliases,
-       e.wikidata AS wikidata, coalesce(e.merge_reasons, []) AS merge_reasons
+       e.wikidata AS wikidata, coalesce(e.merge_reasons, []) AS merge_reasons, e.articles AS articles
 ORDER BY id
 SKIP $skip LIMIT $limit
 """

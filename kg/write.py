@@ -42,7 +42,7 @@ MERGE_ENTITIES = """
 UNWIND $entities AS row
 MERGE (e:Entity {key: row.key})
 ON CREATE SET e.id = row.id, e.name = row.name, e.type = row.type, e.known_aliases = row.known_aliases,
-              e.lookup = %s
+              e.lookup = %s, e.articles = 0
 SET e.wikidata = row.wikidata, e:%%s
 """ % LOOKUP.format(names="[row.name] + row.known_aliases")
 LINK_AGENCIES = """
@@ -122,12 +122,21 @@ MATCH (e:Entity {key: row.key})
 UNWIND coalesce(e.aliases, []) + row.forms AS form
 WITH e, row, form ORDER BY form
 WITH e, row, collect(DISTINCT form) AS forms
-UNWIND coalesce(e.merge_reasons, []) + row.reasons AS reason
-WITH e, forms, reason ORDER BY reason
-WITH e, forms, collect(DISTINCT reason) AS reasons
+// [null] keeps the row when there is no reason at all; collect() drops the null
+UNWIND coalesce(e.merge_reasons, []) + row.reasons + CASE WHEN size(row.reasons) = 0 THEN [null] ELSE [] END AS reason
+WITH e, row, forms, reason ORDER BY reason
+WITH e, row, forms, collect(DISTINCT reason) AS reasons
 SET e.aliases = forms, e.merge_reasons = reasons, e.lookup = %s,
-    e.names = reduce(s = e.name, x IN coalesce(e.known_aliases, []) + forms | s + ' | ' + x)
+    e.names = reduce(s = e.name, x IN coalesce(e.known_aliases, []) + forms | s + ' | ' + x),
+    e.articles = e.articles + row.articles
 """ % LOOKUP.format(names="[e.name] + coalesce(e.known_aliases, []) + forms")
+COUNT_MENTIONS = """
+UNWIND $keys AS key
+MATCH (e:Entity {key: key})
+OPTIONAL MATCH (e)<-[:MENTIONS]-(a:Article)
+WITH e, count(a) AS articles
+SET e.articles = articles
+"""
 REFRESH_ENTITIES = """
 UNWIND $keys AS key
 MATCH (e:Entity {key: key})<-[m:MENTIONS]-(:Article)
@@ -290,17 +299,20 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
     # new spellings and reasons are merged into each entity's sorted lists, at a cost that does not
     # grow with the number of articles mentioning it; entities that replaced or removed articles
     # mentioned are recomputed from their remaining mentions
-    added = defaultdict(lambda: (set(), set()))
+    added = defaultdict(lambda: (set(), set(), []))  # forms, reasons, articles
     for row in mentions:
-        added[row["entity"]][0].update(row["forms"])
-        added[row["entity"]][1].update(row["reasons"])
+        forms, reasons, articles = added[row["entity"]]
+        forms.update(row["forms"])
+        reasons.update(row["reasons"])
+        articles.append(row["article"])
     if added:
-        out.append((ADD_ALIASES, {"rows": [{"key": k, "forms": sorted(f), "reasons": sorted(r)}
-                                           for k, (f, r) in sorted(added.items())]}))
+        out.append((ADD_ALIASES, {"rows": [{"key": k, "forms": sorted(f), "reasons": sorted(r), "articles": len(a)}
+                                           for k, (f, r, a) in sorted(added.items())]}))
     if replaced.facts:
         out.append((RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(replaced.facts)}))
     if replaced.entities:
         out.append((REFRESH_ENTITIES, {"keys": sorted(replaced.entities)}))
+        out.append((COUNT_MENTIONS, {"keys": sorted(replaced.entities)}))
         stale = sorted(replaced.entities - set(entities))
         if stale:
             out += _delete_orphans(stale)
@@ -325,7 +337,7 @@ def remove_articles(store: Store, ids: list[str]) -> list[str]:
     store.write([(CLEAR_ARTICLES, {"ids": found}), (DELETE_MENTIONS, {"ids": found}),
                  ("UNWIND $ids AS id MATCH (a:Article {id: id}) DETACH DELETE a", {"ids": found}),
                  (RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(gone.facts)}),
-                 *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys})])
+                 *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys})])
     return found
 
 

@@ -6,8 +6,7 @@
 // example: kg query find-entity -p text guard
 MATCH (e:Entity)
 WHERE toLower(coalesce(e.names, e.name)) CONTAINS toLower($text)
-OPTIONAL MATCH (a:Article)-[:MENTIONS]->(e)
-WITH e, count(DISTINCT a) AS articles
+WITH e, e.articles AS articles
 RETURN e.name AS name, e.type AS type, e.id AS id,
        reduce(seen = [], x IN coalesce(e.known_aliases, []) + coalesce(e.aliases, []) |
               CASE WHEN x = e.name OR x IN seen THEN seen ELSE seen + x END) AS aliases,

@@ -5,9 +5,10 @@
 // example: kg query mentions -p entity "Quds Force"
 MATCH (e:Entity)
 WHERE toLower($entity) IN e.lookup
-MATCH (a:Article)-[m:MENTIONS]->(e)
-// order and cut on the sort keys alone, then read the rest for the rows kept
-WITH e, a, m, a.date AS date, a.id AS article
+MATCH (a:Article)-[:MENTIONS]->(e)
+// order and cut on the sort keys alone, then read the rest (the mention too) for the rows kept
+WITH e, a, a.date AS date, a.id AS article
 ORDER BY date DESC, article
 LIMIT $limit
+MATCH (a)-[m:MENTIONS]->(e)
 RETURN e.name AS entity, article, date, a.title AS title, a.outlet AS outlet, m.forms AS forms, m.count AS count

@@ -52,6 +52,14 @@ def test_query_filter_parameter_by_alias(kg):
     assert {r["country"] for r in rows} == {"United States"}
 
 
+def test_a_list_cut_at_its_limit_says_so(kg):
+    kg("ingest", str(EXAMPLES))
+    cut = kg("query", "mentions", "-p", "entity", "IRGC", "-p", "limit", "1", "--format", "csv")
+    assert len(cut.stdout.splitlines()) == 2 and "the first 1 rows; there may be more" in cut.stderr
+    whole = kg("query", "mentions", "-p", "entity", "IRGC", "--format", "csv")
+    assert "there may be more" not in whole.stderr
+
+
 def test_unknown_query_suggests_a_close_name(kg):
     result = kg("query", "designation-by-country", check=False)
     assert result.returncode == 2

@@ -126,6 +126,8 @@ def test_every_canned_query_answers_over_the_corpus(corpus):
     assert [r["article"] for r in mentions] == [
         "2022-03-haniyeh-visit", "desk-notes", "2019-04-washington-lists-guards", "2012-12-canada-lists-quds"]
     assert mentions[-1]["count"] >= 2
+    quds = next(r for r in q("find-entity", text="quds") if r["name"] == "Quds Force")
+    assert quds["articles"] == len(mentions)  # a count the writer keeps, not one taken per query
     assert [r["article"] for r in q("mentions", entity="quds force", limit=1)] == ["2022-03-haniyeh-visit"]
 
 
