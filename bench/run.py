@@ -151,7 +151,8 @@ def recast(results: list[Analysis], rng: random.Random) -> list[Analysis]:
     out = []
     for r in results:
         entities = {key(k): swap.get(k, e) for k, e in r.entities.items()}
-        mentions = [replace(m, entity=key(m.entity)) for m in r.mentions]
+        mentions = [replace(m, entity=key(m.entity), text=swap[m.entity].name) if m.entity in swap else m
+                    for m in r.mentions]
         claims = [replace(c, subject=key(c.subject), object=key(c.object), addressee=key(c.addressee),
                           speaker=key(c.speaker), authority=key(c.authority)) for c in r.claims]
         out.append(Analysis(r.article, entities, mentions, claims))

@@ -18,7 +18,9 @@ SOURCES_KEPT = 20  # article ids a Fact lists; `claim-sources` gives them all
 # an entity nothing refers to any more (Fact nodes refer through SUBJECT/OBJECT too)
 ORPHAN = ("NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-() "
           "AND NOT (e)<-[:FACT_SUBJECT|FACT_OBJECT]-() AND NOT (e)<-[:AGENCY_OF]-()")
-# every name an entity answers to, lower-cased: what queries look names up in (an indexed list on FalkorDB)
+# every name an entity answers to, lower-cased: what queries look names up in (an indexed list on FalkorDB).
+# A list, not one joined string: FalkorDB 4.14 crashed (SIGSEGV) when batches rewrote a string property
+# computed by concatenation in the query (`reduce(s = '', x IN forms | s + ' | ' + x)`) once it grew long.
 LOOKUP = ("reduce(s = [], x IN {names} | CASE WHEN toLower(x) IN s THEN s ELSE s + toLower(x) END)")
 HALF_WRITTEN = "MATCH (a:Article) WHERE a.status IS NULL OR a.status <> 'done' RETURN a.id AS id ORDER BY id"
 
@@ -126,9 +128,7 @@ WITH e, row, collect(DISTINCT form) AS forms
 UNWIND coalesce(e.merge_reasons, []) + row.reasons + CASE WHEN size(row.reasons) = 0 THEN [null] ELSE [] END AS reason
 WITH e, row, forms, reason ORDER BY reason
 WITH e, row, forms, collect(DISTINCT reason) AS reasons
-SET e.aliases = forms, e.merge_reasons = reasons, e.lookup = %s,
-    e.names = reduce(s = e.name, x IN coalesce(e.known_aliases, []) + forms | s + ' | ' + x),
-    e.articles = e.articles + row.articles
+SET e.aliases = forms, e.merge_reasons = reasons, e.lookup = %s, e.articles = e.articles + row.articles
 """ % LOOKUP.format(names="[e.name] + coalesce(e.known_aliases, []) + forms")
 COUNT_MENTIONS = """
 UNWIND $keys AS key
@@ -149,8 +149,7 @@ MATCH (e)<-[m:MENTIONS]-(:Article)
 UNWIND m.reasons AS reason
 WITH e, forms, reason ORDER BY reason
 WITH e, forms, collect(DISTINCT reason) AS reasons
-SET e.merge_reasons = reasons, e.lookup = %s,
-    e.names = reduce(s = e.name, x IN coalesce(e.known_aliases, []) + forms | s + ' | ' + x)
+SET e.merge_reasons = reasons, e.lookup = %s
 """ % LOOKUP.format(names="[e.name] + coalesce(e.known_aliases, []) + forms")
 DELETE_ORPHANS = f"""
 UNWIND $keys AS key

@@ -5,7 +5,7 @@
 // param: text string -- part of a name or alias
 // example: kg query find-entity -p text guard
 MATCH (e:Entity)
-WHERE toLower(coalesce(e.names, e.name)) CONTAINS toLower($text)
+WHERE size([x IN e.lookup WHERE x CONTAINS toLower($text)]) > 0
 WITH e, e.articles AS articles
 RETURN e.name AS name, e.type AS type, e.id AS id,
        reduce(seen = [], x IN coalesce(e.known_aliases, []) + coalesce(e.aliases, []) |

@@ -22,4 +22,4 @@ CREATE INDEX FOR (n:Claim) ON (n.predicate);
 CREATE INDEX FOR (n:Claim) ON (n.fact);
 CREATE INDEX FOR (n:Claim) ON (n.date);
 CREATE INDEX FOR (n:Fact) ON (n.predicate);
-CALL db.idx.fulltext.createNodeIndex('Entity', 'names');
+CALL db.idx.fulltext.createNodeIndex('Entity', 'name');

@@ -14,4 +14,4 @@ CREATE INDEX claim_predicate IF NOT EXISTS FOR (n:Claim) ON (n.predicate);
 CREATE INDEX claim_fact IF NOT EXISTS FOR (n:Claim) ON (n.fact);
 CREATE INDEX claim_date IF NOT EXISTS FOR (n:Claim) ON (n.date);
 CREATE INDEX fact_predicate IF NOT EXISTS FOR (n:Fact) ON (n.predicate);
-CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.names];
+CREATE FULLTEXT INDEX entity_name_text IF NOT EXISTS FOR (n:Entity) ON EACH [n.name];
