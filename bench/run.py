@@ -132,13 +132,14 @@ def write_only(articles: list[Article], home: Path) -> tuple[float, list[Analysi
 
 
 def recast(results: list[Analysis], rng: random.Random) -> list[Analysis]:
-    """The articles again, each invented person and group (the corpus' pools, not the gazetteer's)
-    swapped for another of the same type: new pairings from the same names, as more articles of
-    the generator would bring, at no parsing cost. Entities stay as many; facts grow."""
+    """The articles again, each invented person and group that claims name (the corpus' pools, not
+    the gazetteer's) swapped for another of the same type: new pairings from the same names, as
+    more articles of the generator would bring, at no parsing cost. Entities stay as many; facts grow."""
     known = gazetteer().entities
+    in_claims = {k for r in results for c in r.claims for k in (c.subject, c.object)}
     pools: dict[str, list[Entity]] = {}
     for e in sorted({e.key: e for r in results for e in r.entities.values()}.values(), key=lambda e: e.key):
-        if e.key not in known and e.type in ("Person", "Organization") and not e.country:
+        if e.key in in_claims and e.key not in known and e.type in ("Person", "Organization") and not e.country:
             pools.setdefault(e.type, []).append(e)
     swap = {}
     for pool in pools.values():  # a permutation, so two names of one article never become one

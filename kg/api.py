@@ -19,7 +19,7 @@ from .model import Article
 from .pipeline import analyse_all
 from .read import DEFAULT_MAX_BYTES, Copy, Problem, read_articles
 from .resources import entity_labels, extractor, schema
-from .store import FalkorStore, Neo4jStore, Store
+from .store import FalkorStore, Neo4jStore, Store, StoreError
 
 ORPHAN_ENTITIES = f"MATCH (e:Entity) WHERE {write.ORPHAN} RETURN e.key AS key ORDER BY key"
 INCOMPLETE_CLAIMS = """
@@ -27,6 +27,17 @@ MATCH (c:Claim)
 WHERE NOT (c)-[:SUBJECT]->(:Entity) OR NOT (c)-[:OBJECT]->(:Entity) OR NOT (:Article)-[:STATES]->(c)
 RETURN c.id AS id ORDER BY id
 """
+
+
+class GraphVersionError(StoreError):
+    """The graph was written under another schema version: kg would read or extend it wrongly."""
+
+
+def version_problem(recorded: int | None) -> str | None:
+    if recorded in (None, schema()["version"]):
+        return None
+    return (f"the graph was written with schema version {recorded}, kg uses {schema()['version']}: "
+            f"ingest the articles again into a new graph")
 
 
 @dataclass
@@ -77,10 +88,7 @@ class Health:
 
     @property
     def problems(self) -> list[str]:
-        found = []
-        if self.graph_schema_version not in (None, self.schema_version):
-            found.append(f"the graph was written with schema version {self.graph_schema_version}, kg uses "
-                         f"{self.schema_version}: ingest the articles again into a new graph")
+        found = [p for p in [version_problem(self.graph_schema_version)] if p]
         if self.half_written:
             found.append(f"{len(self.half_written)} half-written articles ({', '.join(self.half_written[:5])}): "
                          f"the next `kg ingest` repairs them")
@@ -127,6 +135,7 @@ class KnowledgeGraph:
         """Read, analyse and write every article under `paths`. Unchanged articles are skipped;
         changed ones, and those analysed by another extractor version, are replaced; bad files are
         reported in the result and the rest still ingested."""
+        self._check_version()
         report = IngestReport()
         self.store.write([("MERGE (s:Schema) ON CREATE SET s.version = $version", {"version": schema()["version"]})])
         report.repaired = write.repair(self.store)
@@ -184,7 +193,18 @@ class KnowledgeGraph:
     def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a canned query of queries/ by name with checked parameters."""
         q = queries.get(name)
-        return self.store.read(q.cypher, q.bind(params))
+        bound = q.bind(params)
+        self._check_version()
+        return self.store.read(q.cypher, bound)
+
+    def _check_version(self) -> None:
+        problem = version_problem(self._recorded_version())
+        if problem:
+            raise GraphVersionError(f"{self.store.location}: {problem}")
+
+    def _recorded_version(self) -> int | None:
+        recorded = self.store.read("MATCH (s:Schema) RETURN s.version AS version")
+        return recorded[0]["version"] if recorded else None
 
     def claims(self) -> Iterator[dict]:
         return export.claims(self.store)
@@ -205,7 +225,6 @@ class KnowledgeGraph:
     def doctor(self) -> Health:
         """Check the graph for what a crash, a bug or an old kg version could have left behind."""
         counts = self.stats()["counts"]
-        recorded = self.store.read("MATCH (s:Schema) RETURN s.version AS version")
         insecure = []
         if isinstance(self.store, FalkorStore):
             e = self.store.engine
@@ -217,7 +236,7 @@ class KnowledgeGraph:
             engine = "Neo4j server reachable"
         return Health(
             backend=self.store.backend, location=self.store.location, engine=engine,
-            schema_version=schema()["version"], graph_schema_version=recorded[0]["version"] if recorded else None,
+            schema_version=schema()["version"], graph_schema_version=self._recorded_version(),
             counts=counts,
             half_written=[r["id"] for r in self.store.read(write.HALF_WRITTEN)],
             orphan_entities=[r["key"] for r in self.store.read(ORPHAN_ENTITIES)],

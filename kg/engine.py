@@ -76,6 +76,18 @@ def _alive(engine: Engine) -> bool:
         return False
 
 
+def _loading(engine: Engine) -> bool:
+    """Still reading its data from disk (a large graph takes minutes): it answers LOADING, or does
+    not answer in time while it replays logged writes."""
+    try:
+        engine.client().ping()
+    except (redis.BusyLoadingError, redis.TimeoutError):
+        return True
+    except (OSError, redis.RedisError):
+        pass
+    return False
+
+
 def _gone(pid: int) -> bool:
     try:
         if os.waitpid(pid, os.WNOHANG)[0] == pid:  # our own child: reap it
@@ -147,11 +159,13 @@ def start(home: Path) -> Engine:
             port = _free_port()
             proc = _launch(home, password, port)
             engine = Engine(home, proc.pid, port, password)
-            deadline = time.monotonic() + 60
-            while proc.poll() is None and time.monotonic() < deadline:
+            deadline = time.monotonic() + 60  # to answer at all; loading the data may take longer
+            while proc.poll() is None:
                 if _alive(engine):
                     (home / "engine.json").write_text(json.dumps({"pid": proc.pid, "port": port}))
                     return engine
+                if time.monotonic() > deadline and not _loading(engine):
+                    break
                 time.sleep(0.05)
             if proc.poll() is None:
                 proc.kill()
@@ -162,6 +176,21 @@ def start(home: Path) -> Engine:
         raise EngineError(f"the embedded engine did not start in {home} (see {home / 'engine.log'}):\n{tail}")
 
 
+def _compact(engine: Engine) -> None:
+    """Rewrite the append-only file into one snapshot, so the next start loads it instead of
+    replaying every write since the last rewrite (minutes for a large graph)."""
+    try:
+        client = engine.client()
+        client.bgrewriteaof()
+        while True:
+            info = client.info("persistence")
+            if not (info["aof_rewrite_in_progress"] or info["aof_rewrite_scheduled"]):
+                return
+            time.sleep(0.05)
+    except redis.RedisError:
+        pass  # a rewrite already running, or an engine going away: the files stay valid either way
+
+
 def stop(home: Path) -> bool:
     """Shut the engine of `home` down cleanly; False if it was not running."""
     home = home.resolve()
@@ -169,6 +198,7 @@ def stop(home: Path) -> bool:
         engine = status(home)
         if engine is None:
             return False
+        _compact(engine)
         os.kill(engine.pid, signal.SIGTERM)  # a clean shutdown, like SHUTDOWN: the AOF is flushed first
         deadline = time.monotonic() + 30
         while not _gone(engine.pid) and time.monotonic() < deadline:

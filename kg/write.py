@@ -74,11 +74,13 @@ UNWIND $facts AS row
 MATCH (s:Entity {key: row.subject}), (o:Entity {key: row.object})
 MERGE (f:Fact {key: row.key})
 ON CREATE SET f.predicate = row.predicate, f.articles = 0, f.outlets = [], f.sources = [], f.roles = [],
-              f.addressees = [], f.addressee_keys = [], f.former = false
+              f.addressees = [], f.addressee_keys = [], f.former = false,
+              f.subject_name = s.name, f.object_name = o.name
 MERGE (f)-[:FACT_SUBJECT]->(s)
 MERGE (f)-[:FACT_OBJECT]->(o)
 SET f.articles = f.articles + size(row.articles),
     f.outlets = f.outlets + [x IN row.outlets WHERE NOT x IN f.outlets],
+    f.outlet_count = size(f.outlets + [x IN row.outlets WHERE NOT x IN f.outlets]),
     f.sources = (f.sources + row.articles)[0..%d],
     f.first_date = CASE WHEN f.first_date IS NULL OR row.first_date < f.first_date
                         THEN coalesce(row.first_date, f.first_date) ELSE f.first_date END,
@@ -106,7 +108,7 @@ WITH f, collect(DISTINCT a.id) AS ids, collect(DISTINCT coalesce(a.outlet, a.id)
      min(a.date) AS seen, max(c.until) AS until, collect(DISTINCT c.role) AS roles,
      collect(DISTINCT to.name) AS addressees, collect(DISTINCT to.key) AS addressee_keys,
      collect(c.former) AS former, collect(c.evidence)[0] AS evidence
-SET f.articles = size(ids), f.outlets = outlets, f.sources = ids[0..%d], f.first_date = first, f.first_seen = seen,
+SET f.articles = size(ids), f.outlets = outlets, f.outlet_count = size(outlets), f.sources = ids[0..%d], f.first_date = first, f.first_seen = seen,
     f.until = until, f.roles = roles, f.addressees = addressees, f.addressee_keys = addressee_keys,
     f.former = true IN former, f.evidence = evidence
 WITH f, size(ids) AS articles

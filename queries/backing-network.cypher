@@ -4,21 +4,25 @@
 // description: hop it was first reached at and the articles that say so (up to 20; read from Fact nodes).
 // param: entity string -- the starting entity's name or any alias, any case
 // param: depth int = 2 -- how many hops to follow, 1 to 3
+// param: limit int = 100 -- at most this many rows (the first in the order given)
 // example: kg query backing-network -p entity Iran -p depth 1
 MATCH (start:Entity)
 WHERE toLower($entity) IN start.lookup
-// each hop reduces to distinct entities before the next, so the work grows with entities, not paths
-OPTIONAL MATCH (start)<-[:FACT_SUBJECT|FACT_OBJECT]-(:Fact {predicate: 'SUPPORTS'})-[:FACT_SUBJECT|FACT_OBJECT]->(n1:Entity)
-WITH start, [x IN collect(DISTINCT n1) WHERE x <> start] AS hop1
-UNWIND CASE WHEN $depth >= 2 AND size(hop1) > 0 THEN hop1 ELSE [null] END AS from1
-OPTIONAL MATCH (from1)<-[:FACT_SUBJECT|FACT_OBJECT]-(:Fact {predicate: 'SUPPORTS'})-[:FACT_SUBJECT|FACT_OBJECT]->(n2:Entity)
-WITH start, hop1, [x IN collect(DISTINCT n2) WHERE x <> start AND NOT x IN hop1] AS hop2
-// an entity reached at hop k leads to the claims of hop k + 1
-UNWIND [[start, 0]] + [x IN hop1 | [x, 1]] + [x IN hop2 | [x, 2]] AS reached
-WITH reached[0] AS e, reached[1] AS level
-WHERE level < $depth
-MATCH (e)<-[:FACT_SUBJECT|FACT_OBJECT]-(fact:Fact {predicate: 'SUPPORTS'})
-MATCH (fact)-[:FACT_SUBJECT]->(backer:Entity), (fact)-[:FACT_OBJECT]->(backed:Entity)
-WITH backer, backed, fact, min(level) + 1 AS hop
-RETURN backer.name AS backer, backed.name AS backed, hop, fact.sources AS sources
+// hop by hop: the SUPPORTS facts touching an entity reached at the hop before (the start at hop 0);
+// rows come in hop order, so a further hop is read only while fewer than `limit` rows are found
+OPTIONAL MATCH (start)<-[:FACT_SUBJECT|FACT_OBJECT]-(f1:Fact {predicate: 'SUPPORTS'})-[:FACT_SUBJECT|FACT_OBJECT]->(n1:Entity)
+WHERE n1 <> start
+WITH start, collect(DISTINCT f1) AS facts1, collect(DISTINCT n1) AS hop1
+UNWIND CASE WHEN $depth < 2 OR size(facts1) >= $limit OR size(hop1) = 0 THEN [null] ELSE hop1 END AS from1
+OPTIONAL MATCH (from1)<-[:FACT_SUBJECT|FACT_OBJECT]-(f2:Fact {predicate: 'SUPPORTS'})-[:FACT_SUBJECT|FACT_OBJECT]->(n2:Entity)
+WITH start, facts1, hop1, collect(DISTINCT f2) AS found2, collect(DISTINCT n2) AS reached2
+WITH start, facts1, [f IN found2 WHERE NOT f IN facts1] AS facts2, [x IN reached2 WHERE x <> start AND NOT x IN hop1] AS hop2
+UNWIND CASE WHEN $depth < 3 OR size(facts1) + size(facts2) >= $limit OR size(hop2) = 0 THEN [null] ELSE hop2 END AS from2
+OPTIONAL MATCH (from2)<-[:FACT_SUBJECT|FACT_OBJECT]-(f3:Fact {predicate: 'SUPPORTS'})
+WITH facts1, facts2, [f IN collect(DISTINCT f3) WHERE NOT f IN facts1 AND NOT f IN facts2] AS facts3
+UNWIND [f IN facts1 | [f, 1]] + [f IN facts2 | [f, 2]] + [f IN facts3 | [f, 3]] AS row
+// sorted on the fact's own copies of the names
+WITH row[0] AS fact, row[1] AS hop
+ORDER BY hop, fact.subject_name, fact.object_name LIMIT $limit
+RETURN fact.subject_name AS backer, fact.object_name AS backed, hop, fact.sources AS sources
 ORDER BY hop, backer, backed

@@ -8,15 +8,38 @@
 // param: limit int = 100 -- at most this many rows (the first in the order given)
 // example: kg query calls-for-designation
 // example: kg query calls-for-designation -p addressee "UK"
-OPTIONAL MATCH (to:Entity) WHERE toLower($addressee) IN to.lookup
-WITH collect(to.key) AS urged
-MATCH (f:Fact {predicate: 'CALLED_FOR_DESIGNATION'})-[:FACT_SUBJECT]->(caller:Entity), (f)-[:FACT_OBJECT]->(g:Entity)
-WHERE $group IS NULL OR toLower($group) IN g.lookup
-// counted in a WITH first: FalkorDB drops every row when this list test sits in the WHERE itself
-WITH f, caller, g, size([k IN urged WHERE k IN f.addressee_keys]) AS urged_here
-WHERE $addressee IS NULL OR urged_here > 0
+// three parts, one for each way of asking, so each reads only what it needs: no name given, every
+// call sorted on the fact's own copies of the names (only the rows kept read their entities) …
+MATCH (f:Fact {predicate: 'CALLED_FOR_DESIGNATION'})
+WHERE $group IS NULL AND $addressee IS NULL
+WITH f ORDER BY f.object_name, f.subject_name LIMIT $limit
+MATCH (f)-[:FACT_SUBJECT]->(caller:Entity), (f)-[:FACT_OBJECT]->(g:Entity)
 RETURN caller.name AS caller, f.addressees AS addressees, g.name AS group,
        coalesce(f.first_date, f.first_seen) AS date, f.articles AS articles, f.sources AS sources,
        f.evidence AS evidence
 ORDER BY group, caller
-LIMIT $limit
+UNION ALL
+// … a group named: the calls about it …
+MATCH (g:Entity) WHERE toLower($group) IN g.lookup
+MATCH (g)<-[:FACT_OBJECT]-(f:Fact {predicate: 'CALLED_FOR_DESIGNATION'})-[:FACT_SUBJECT]->(caller:Entity)
+OPTIONAL MATCH (to:Entity) WHERE toLower($addressee) IN to.lookup
+// counted in a WITH first: FalkorDB drops every row when this list test sits in the WHERE itself
+WITH f, caller, g, size([k IN collect(to.key) WHERE k IN f.addressee_keys]) AS urged_here
+WHERE $addressee IS NULL OR urged_here > 0
+RETURN caller.name AS caller, f.addressees AS addressees, g.name AS group,
+       coalesce(f.first_date, f.first_seen) AS date, f.articles AS articles, f.sources AS sources,
+       f.evidence AS evidence
+ORDER BY group, caller LIMIT $limit
+UNION ALL
+// … only an addressee named: every call, those that urged it kept
+OPTIONAL MATCH (to:Entity) WHERE $group IS NULL AND toLower($addressee) IN to.lookup
+WITH collect(to.key) AS urged
+MATCH (f:Fact {predicate: 'CALLED_FOR_DESIGNATION'})
+WITH f, size([k IN urged WHERE k IN f.addressee_keys]) AS urged_here
+WHERE urged_here > 0
+WITH f ORDER BY f.object_name, f.subject_name LIMIT $limit
+MATCH (f)-[:FACT_SUBJECT]->(caller:Entity), (f)-[:FACT_OBJECT]->(g:Entity)
+RETURN caller.name AS caller, f.addressees AS addressees, g.name AS group,
+       coalesce(f.first_date, f.first_seen) AS date, f.articles AS articles, f.sources AS sources,
+       f.evidence AS evidence
+ORDER BY group, caller

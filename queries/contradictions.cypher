@@ -2,11 +2,15 @@
 // description: An authority both designates a group and, elsewhere, denies or revokes that
 // description: designation: both sides, each with its articles and a sentence.
 // param: group string = null -- only this group (name or alias, any case)
+// param: limit int = 100 -- at most this many rows (the first in the order given)
 // example: kg query contradictions
-MATCH (other:Fact)-[:FACT_SUBJECT]->(authority:Entity), (other)-[:FACT_OBJECT]->(g:Entity)
+MATCH (other:Fact)-[:FACT_OBJECT]->(g:Entity)
 WHERE other.predicate IN ['DENIED_DESIGNATION', 'REVOKED_DESIGNATION']
   AND ($group IS NULL OR toLower($group) IN g.lookup)
-MATCH (d:Fact {key: 'DESIGNATED_AS_TERRORIST|' + authority.key + '|' + g.key})
+// the designation is the same fact key under the other predicate
+MATCH (d:Fact {key: 'DESIGNATED_AS_TERRORIST' + substring(other.key, size(other.predicate))})
+WITH other, d ORDER BY other.object_name, other.subject_name, other.predicate LIMIT $limit
+MATCH (other)-[:FACT_SUBJECT]->(authority:Entity), (other)-[:FACT_OBJECT]->(g:Entity)
 RETURN authority.name AS authority, g.name AS group, d.sources AS designation_sources, d.evidence AS designation,
        other.predicate AS contrary, other.sources AS contrary_sources, other.evidence AS contrary_evidence
 ORDER BY group, authority, contrary

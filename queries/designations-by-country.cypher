@@ -6,11 +6,30 @@
 // description: `kg query claim-sources` gives all of them.
 // param: country string = null -- only this designating country (name or alias, any case)
 // param: group string = null -- only this group (name or alias, any case)
+// param: limit int = 100 -- at most this many rows (the first in the order given)
 // example: kg query designations-by-country
 // example: kg query designations-by-country -p country "united kingdom"
-MATCH (f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_SUBJECT]->(country:Country), (f)-[:FACT_OBJECT]->(g:Entity)
-WHERE ($country IS NULL OR toLower($country) IN country.lookup)
-  AND ($group IS NULL OR toLower($group) IN g.lookup)
+// three parts, one for each way of asking, so each reads only what it needs: no name given, every
+// designation by a country sorted on the fact's own copies of the names …
+MATCH (f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_SUBJECT]->(:Country)
+WHERE $country IS NULL AND $group IS NULL
+WITH f ORDER BY f.subject_name, f.object_name LIMIT $limit
+MATCH (f)-[:FACT_SUBJECT]->(country:Country), (f)-[:FACT_OBJECT]->(g:Entity)
 RETURN country.name AS country, g.name AS group, f.first_date AS first_date, f.articles AS articles,
-       size(f.outlets) AS outlets, f.sources AS sources
+       f.outlet_count AS outlets, f.sources AS sources
 ORDER BY country, group
+UNION ALL
+// … a country named: its designations …
+MATCH (country:Country) WHERE toLower($country) IN country.lookup
+MATCH (country)<-[:FACT_SUBJECT]-(f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_OBJECT]->(g:Entity)
+WHERE $group IS NULL OR toLower($group) IN g.lookup
+RETURN country.name AS country, g.name AS group, f.first_date AS first_date, f.articles AS articles,
+       f.outlet_count AS outlets, f.sources AS sources
+ORDER BY country, group LIMIT $limit
+UNION ALL
+// … only a group named: the countries designating it
+MATCH (g:Entity) WHERE $country IS NULL AND toLower($group) IN g.lookup
+MATCH (g)<-[:FACT_OBJECT]-(f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_SUBJECT]->(country:Country)
+RETURN country.name AS country, g.name AS group, f.first_date AS first_date, f.articles AS articles,
+       f.outlet_count AS outlets, f.sources AS sources
+ORDER BY country, group LIMIT $limit

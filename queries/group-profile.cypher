@@ -1,33 +1,40 @@
 // name: group-profile
 // description: Everything the graph holds about one group: canonical name, aliases, parent and
 // description: sub-units (PART_OF), leaders current and former with their role (LEADS), backers
-// description: (SUPPORTS), who designates it, who called for its designation, and the sources.
-// description: The `graph` column holds the group, its facts and the entities they link, so the
-// description: Neo4j Browser draws them (kg's table and CSV leave it out; JSON keeps it).
+// description: (SUPPORTS), who designates it, who called for its designation, and up to 20 sources.
+// description: The `graph` column holds the group and up to 100 of its facts with the entities they
+// description: link, so the Neo4j Browser draws them (kg's table and CSV leave it out; JSON keeps it).
 // param: group string -- the group's name or any alias, any case
 // example: kg query group-profile -p group IRGC
 MATCH (g:Entity)
 WHERE toLower($group) IN g.lookup
-// read from Fact nodes: one per (predicate, subject, object), however many articles state it
+// read from Fact nodes: one per (predicate, subject, object), however many articles state it;
+// each list is gathered in one pass over the group's facts (collect() leaves out the nulls)
 OPTIONAL MATCH (g)<-[:FACT_SUBJECT]-(fo:Fact)-[:FACT_OBJECT]->(xo:Entity)
-WITH g, collect({f: fo, x: xo, out: true}) AS outgoing
+WHERE xo <> g
+WITH g, collect(CASE WHEN fo.predicate = 'PART_OF' THEN xo.name END) AS parents,
+     collect(fo) AS out_facts, collect(xo) AS out_entities
 OPTIONAL MATCH (g)<-[:FACT_OBJECT]-(fi:Fact)-[:FACT_SUBJECT]->(xi:Entity)
-WITH g, outgoing, collect({f: fi, x: xi, out: false}) AS incoming
-WITH g, [l IN outgoing + incoming WHERE l.f IS NOT NULL AND l.x <> g] AS links
+WHERE xi <> g
+WITH g, parents, out_facts, out_entities,
+     collect(CASE WHEN fi.predicate = 'PART_OF' THEN xi.name END) AS units,
+     collect(CASE WHEN fi.predicate = 'LEADS'
+                  THEN xi.name + CASE WHEN fi.former THEN ' (former ' ELSE ' (' END
+                       + coalesce(head(fi.roles), 'leader') + ')' END) AS leaders,
+     collect(CASE WHEN fi.predicate = 'SUPPORTS' THEN xi.name END) AS backers,
+     collect(CASE WHEN fi.predicate = 'DESIGNATED_AS_TERRORIST' THEN xi.name END) AS designated_by,
+     collect(CASE WHEN fi.predicate = 'CALLED_FOR_DESIGNATION'
+                  THEN xi.name + ' urged ' + CASE WHEN size(fi.addressees) = 0 THEN 'an unnamed authority'
+                       ELSE reduce(s = '', k IN fi.addressees | s + CASE WHEN s = '' THEN '' ELSE ', ' END + k) END
+                  END) AS calls,
+     collect(fi) AS in_facts, collect(xi) AS in_entities
+WITH g, parents, units, leaders, backers, designated_by, calls,
+     out_facts + in_facts AS facts, out_entities + in_entities AS linked
 RETURN g.name AS group, g.type AS type,
        reduce(seen = [], a IN coalesce(g.known_aliases, []) + coalesce(g.aliases, []) |
               CASE WHEN a = g.name OR a IN seen THEN seen ELSE seen + a END) AS aliases,
-       [l IN links WHERE l.f.predicate = 'PART_OF' AND l.out | l.x.name] AS parents,
-       [l IN links WHERE l.f.predicate = 'PART_OF' AND NOT l.out | l.x.name] AS units,
-       [l IN links WHERE l.f.predicate = 'LEADS' AND NOT l.out |
-        l.x.name + CASE WHEN l.f.former THEN ' (former ' ELSE ' (' END
-        + coalesce(head(l.f.roles), 'leader') + ')'] AS leaders,
-       [l IN links WHERE l.f.predicate = 'SUPPORTS' AND NOT l.out | l.x.name] AS backers,
-       [l IN links WHERE l.f.predicate = 'DESIGNATED_AS_TERRORIST' AND NOT l.out | l.x.name] AS designated_by,
-       [l IN links WHERE l.f.predicate = 'CALLED_FOR_DESIGNATION' AND NOT l.out |
-        l.x.name + ' urged ' + CASE WHEN size(coalesce(l.f.addressees, [])) = 0 THEN 'an unnamed authority'
-                                    ELSE reduce(s = '', k IN l.f.addressees | s + CASE WHEN s = '' THEN '' ELSE ', ' END + k) END]
-         AS calls,
-       reduce(ids = [], l IN links | ids + [i IN coalesce(l.f.sources, []) WHERE NOT i IN ids]) AS sources,
-       [g] + [l IN links | l.f] + [l IN links | l.x] AS graph
+       parents, units, leaders, backers, designated_by, calls,
+       reduce(ids = [], f IN facts | CASE WHEN size(ids) >= 20 THEN ids
+                                          ELSE ids + [i IN f.sources WHERE NOT i IN ids] END)[0..20] AS sources,
+       [g] + facts[0..100] + linked[0..100] AS graph
 ORDER BY group

@@ -7,10 +7,27 @@
 // param: limit int = 100 -- at most this many rows (the first in the order given)
 // example: kg query leaders
 // example: kg query leaders -p organization "Quds Force"
-MATCH (f:Fact {predicate: 'LEADS'})-[:FACT_SUBJECT]->(p:Entity), (f)-[:FACT_OBJECT]->(o:Entity)
-WHERE ($person IS NULL OR toLower($person) IN p.lookup)
-  AND ($organization IS NULL OR toLower($organization) IN o.lookup)
+// three parts, one for each way of asking, so each reads only what it needs: no name given, every
+// LEADS fact sorted on its own copies of the names (only the rows kept read their entities) …
+MATCH (f:Fact {predicate: 'LEADS'})
+WHERE $person IS NULL AND $organization IS NULL
+WITH f ORDER BY f.object_name, f.former, f.subject_name LIMIT $limit
+MATCH (f)-[:FACT_SUBJECT]->(p:Entity), (f)-[:FACT_OBJECT]->(o:Entity)
 RETURN p.name AS person, o.name AS organization, head(f.roles) AS role, f.roles AS roles,
-       coalesce(f.former, false) AS former, f.first_date AS since, f.until AS until, f.sources AS sources
+       f.former AS former, f.first_date AS since, f.until AS until, f.sources AS sources
 ORDER BY organization, former, person
-LIMIT $limit
+UNION ALL
+// … a person named: that person's facts …
+MATCH (p:Entity) WHERE toLower($person) IN p.lookup
+MATCH (p)<-[:FACT_SUBJECT]-(f:Fact {predicate: 'LEADS'})-[:FACT_OBJECT]->(o:Entity)
+WHERE $organization IS NULL OR toLower($organization) IN o.lookup
+RETURN p.name AS person, o.name AS organization, head(f.roles) AS role, f.roles AS roles,
+       f.former AS former, f.first_date AS since, f.until AS until, f.sources AS sources
+ORDER BY organization, former, person LIMIT $limit
+UNION ALL
+// … only an organisation named: its facts
+MATCH (o:Entity) WHERE $person IS NULL AND toLower($organization) IN o.lookup
+MATCH (o)<-[:FACT_OBJECT]-(f:Fact {predicate: 'LEADS'})-[:FACT_SUBJECT]->(p:Entity)
+RETURN p.name AS person, o.name AS organization, head(f.roles) AS role, f.roles AS roles,
+       f.former AS former, f.first_date AS since, f.until AS until, f.sources AS sources
+ORDER BY organization, former, person LIMIT $limit

@@ -86,6 +86,14 @@ def test_data_survives_a_clean_stop_and_restart(home):
     assert article_count(home) == 4
 
 
+def test_a_clean_stop_leaves_one_snapshot_to_load_not_a_log_of_writes_to_replay(home):
+    aof = home / "data" / "appendonlydir"
+    assert sum(f.stat().st_size for f in aof.glob("*.incr.aof")) > 0  # the ingest's writes, logged
+    run_kg(home, "engine", "stop")
+    assert [f.stat().st_size for f in aof.glob("*.incr.aof")] == [0]
+    assert article_count(home) == 4
+
+
 def test_port_of_the_previous_run_taken_by_another_program_the_engine_uses_another(home):
     old = engine.status(home).port
     engine.stop(home)

@@ -154,8 +154,8 @@ def test_ill_typed_int_is_refused_and_good_strings_are_converted():
         query.bind({"entity": "Iran", "depth": "two"})
     with pytest.raises(QueryError, match=r"must be int, not True"):
         query.bind({"entity": "Iran", "depth": True})
-    assert query.bind({"entity": "Iran", "depth": "3"}) == {"entity": "Iran", "depth": 3}
-    assert get("corroborated-claims").bind({}) == {"min_outlets": 2}
+    assert query.bind({"entity": "Iran", "depth": "3"}) == {"entity": "Iran", "depth": 3, "limit": 100}
+    assert get("corroborated-claims").bind({}) == {"min_outlets": 2, "limit": 100}
 
 
 def test_unknown_query_name_suggests_the_closest():

@@ -199,13 +199,16 @@ def test_doctor_finds_half_written_articles_orphans_and_broken_claims(homes):
     assert "1 half-written" not in run_kg(home, "doctor").stdout
 
 
-def test_doctor_notices_a_graph_of_another_schema_version(homes):
+def test_a_graph_of_another_schema_version_is_reported_and_not_queried(homes):
     home = homes()
     ingest(home, EXAMPLES)
     with KnowledgeGraph.open(home=home) as graph:
         graph.store.write([("MATCH (s:Schema) SET s.version = 0", {})])
     result = run_kg(home, "doctor")
     assert result.returncode == 1 and f"written with schema version 0, kg uses {VERSION}" in result.stdout
+    refused = run_kg(home, "query", "designations-by-country")  # its answers would be wrong, so none
+    assert refused.returncode == 2 and f"written with schema version 0, kg uses {VERSION}" in refused.stderr
+    assert not refused.stdout
 
 
 def test_doctor_on_each_backend_records_and_checks_the_schema_version(graph):
