@@ -19,7 +19,7 @@ SOURCES_KEPT = 20  # article ids a Fact lists; `claim-sources` gives them all
 ORPHAN = ("NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-() "
           "AND NOT (e)<-[:FACT_SUBJECT|FACT_OBJECT]-() AND NOT (e)<-[:AGENCY_OF]-()")
 # every name an entity answers to, lower-cased: what queries look names up in (an indexed list on FalkorDB).
-# A list, not one joined string: FalkorDB 4.14 crashed (SIGSEGV) when batches rewrote a string property
+# A list, not one joined string: FalkorDB 4.16.3 crashed (SIGSEGV) when batches rewrote a string property
 # computed by concatenation in the query (`reduce(s = '', x IN forms | s + ' | ' + x)`) once it grew long.
 LOOKUP = ("reduce(s = [], x IN {names} | CASE WHEN toLower(x) IN s THEN s ELSE s + toLower(x) END)")
 HALF_WRITTEN = "MATCH (a:Article) WHERE a.status IS NULL OR a.status <> 'done' RETURN a.id AS id ORDER BY id"
