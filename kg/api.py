@@ -107,6 +107,7 @@ Progress = Callable[[str, int], None]  # (event, count): "article" once per arti
 class KnowledgeGraph:
     def __init__(self, store: Store):
         self.store = store
+        self._version_checked = False
         store.setup_schema()  # constraints and indexes; also creates an empty graph, so reading a new one works
 
     @classmethod
@@ -198,9 +199,13 @@ class KnowledgeGraph:
         return self.store.read(q.cypher, bound)
 
     def _check_version(self) -> None:
+        """Once per KnowledgeGraph: a graph's schema version only changes when it is written anew."""
+        if self._version_checked:
+            return
         problem = version_problem(self._recorded_version())
         if problem:
             raise GraphVersionError(f"{self.store.location}: {problem}")
+        self._version_checked = True
 
     def _recorded_version(self) -> int | None:
         recorded = self.store.read("MATCH (s:Schema) RETURN s.version AS version")

@@ -15,7 +15,7 @@ from .resources import entity_labels, extractor, schema
 from .store import Store
 
 SOURCES_KEPT = 20  # article ids a Fact lists; `claim-sources` gives them all
-# an entity nothing refers to any more (Fact nodes refer through SUBJECT/OBJECT too)
+# an entity nothing refers to any more (Fact nodes refer through FACT_SUBJECT/FACT_OBJECT)
 ORPHAN = ("NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-() "
           "AND NOT (e)<-[:FACT_SUBJECT|FACT_OBJECT]-() AND NOT (e)<-[:AGENCY_OF]-()")
 # every name an entity answers to, lower-cased: what queries look names up in (an indexed list on FalkorDB).
@@ -108,8 +108,8 @@ WITH f, collect(DISTINCT a.id) AS ids, collect(DISTINCT coalesce(a.outlet, a.id)
      min(a.date) AS seen, max(c.until) AS until, collect(DISTINCT c.role) AS roles,
      collect(DISTINCT to.name) AS addressees, collect(DISTINCT to.key) AS addressee_keys,
      collect(c.former) AS former, collect(c.evidence)[0] AS evidence
-SET f.articles = size(ids), f.outlets = outlets, f.outlet_count = size(outlets), f.sources = ids[0..%d], f.first_date = first, f.first_seen = seen,
-    f.until = until, f.roles = roles, f.addressees = addressees, f.addressee_keys = addressee_keys,
+SET f.articles = size(ids), f.outlets = outlets, f.outlet_count = size(outlets), f.sources = ids[0..%d],
+    f.first_date = first, f.first_seen = seen, f.until = until, f.roles = roles, f.addressees = addressees, f.addressee_keys = addressee_keys,
     f.former = true IN former, f.evidence = evidence
 WITH f, size(ids) AS articles
 WHERE articles = 0
