@@ -4,6 +4,7 @@ read → clean (Article) → nlp → resolve (Entity, Mention) → claims (Claim
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 
@@ -61,7 +62,7 @@ class Claim:
     start: int  # offsets of that sentence in the article text
     end: int
     confidence: float
-    rule: str  # which extraction rule fired, for explaining the claim
+    rule: str  # id of the extraction rule that found it (kg/data/rules)
     addressee: str | None = None  # entity key: who is urged (calls for designation)
     speaker: str | None = None  # entity key: whose statement this is
     authority: str | None = None  # entity key: the government body that acted, when named
@@ -71,6 +72,12 @@ class Claim:
     date_text: str | None = None  # the words that gave the date
     until: str | None = None  # LEADS ended (formerly …)
     former: bool = False
+
+
+def claim_id(article_id: str, claim: Claim) -> str:
+    """A claim's id: the same statement at the same place of the same article is the same claim."""
+    raw = "|".join([article_id, claim.predicate, claim.subject, claim.object, str(claim.start)])
+    return hashlib.sha1(raw.encode()).hexdigest()[:20]
 
 
 @dataclass

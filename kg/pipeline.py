@@ -8,7 +8,7 @@ import multiprocessing
 from collections.abc import Iterable, Iterator
 
 from .gazetteer import gazetteer
-from .claims import extract
+from .extract import extract
 from .model import Analysis, Article
 from .nlp import paragraphs, parse
 from .resolve import resolve

@@ -31,7 +31,7 @@ def entity_labels() -> list[str]:
 
 @cache
 def data(name: str) -> dict:
-    """A TOML file from kg/data/ (gazetteer, patterns, boilerplate)."""
+    """A TOML file from kg/data/ (gazetteer, lexicon, rules, boilerplate)."""
     with (PACKAGE / "data" / f"{name}.toml").open("rb") as fh:
         return tomllib.load(fh)
 
@@ -39,10 +39,10 @@ def data(name: str) -> dict:
 @cache
 def extractor() -> str:
     """Which extraction made a claim: the kg version and a digest of the data files that steer it
-    (gazetteer, patterns, boilerplate), so an article is analysed again when either changes."""
+    (gazetteer, lexicon, rules, boilerplate), so an article is analysed again when either changes."""
     from . import __version__
 
     digest = hashlib.sha256()
-    for path in sorted((PACKAGE / "data").glob("*.toml")):
+    for path in sorted((PACKAGE / "data").rglob("*.toml")):
         digest.update(path.read_bytes())
     return f"kg {__version__} ({digest.hexdigest()[:10]})"

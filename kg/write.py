@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .claims import claim_id
 from .gazetteer import gazetteer
-from .model import Analysis, Article, Claim
+from .model import Analysis, Article, Claim, claim_id
 from .resources import entity_labels, extractor, schema
 from .store import Store
 
@@ -238,7 +237,7 @@ def _count(facts: dict[str, dict], r: Analysis, c: Claim) -> str:
 def _claim_row(article: Article, c: Claim, cid: str, fact: str) -> dict:
     props = {"predicate": c.predicate, "modality": schema()["predicates"][c.predicate]["modality"], "fact": fact,
              "evidence": c.evidence, "start": c.start, "end": c.end, "confidence": c.confidence,
-             "extractor": c.rule, "role": c.role, "former": c.former, "date": c.date,
+             "rule": c.rule, "extractor": extractor(), "role": c.role, "former": c.former, "date": c.date,
              "date_precision": c.date_precision, "date_text": c.date_text, "until": c.until}
     return {"id": cid, "article": article.id, "subject": c.subject, "object": c.object,
             "props": {k: v for k, v in props.items() if v is not None}}

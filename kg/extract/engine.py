@@ -1,0 +1,225 @@
+"""Running the rules: match every rule's pattern on each parsed paragraph, bind its roles with the
+finders, decide modality, and resolve conflicts between rules into one set of claims.
+
+Conflict policy, in this order:
+1. the same claim (predicate, subject, object) found by several rules in one sentence is one
+   claim, credited to the rule with the highest measured precision (file order breaks ties);
+2. a pair read in one sentence both as called for and as designated keeps only the call: a call
+   is never a designation."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.matcher import DependencyMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
+
+from ..dates import resolve_date
+from ..model import Article, Claim, claim_id
+from ..resources import schema
+from .finders import CHECKS, PAIR_FINDERS, ROLE_FINDERS, Arg, Binding
+from .lexicon import words
+from .modality import Context, context_of, reporting_subject
+from .rules import Rule, rules
+from .tokens import lemma, register_extensions
+
+
+@dataclass
+class Found:
+    """One claim a rule found in a sentence, before it becomes a Claim."""
+
+    rule: Rule
+    predicate: str
+    subject: Arg
+    object: Arg
+    trigger: Token
+    modality: str
+    why: Token | None = None
+    addressee: Arg | None = None
+    speaker: Arg | None = None
+    role: str | None = None
+    former: bool = False
+
+
+@dataclass
+class Attempt:
+    """What one match of one rule came to: what each role bound, which check failed, the modality,
+    and the claims it gave — what `kg explain` shows."""
+
+    rule: Rule
+    nodes: dict[str, Token]
+    bound: dict[str, list[Arg]] = field(default_factory=dict)
+    failed: str | None = None
+    context: Context | None = None
+    found: list[Found] = field(default_factory=list)
+
+
+@cache
+def _family_predicates() -> dict[str, str]:
+    """modality -> predicate for the designation family (schema.toml: `family = "designation"`)."""
+    return {p["modality"]: name for name, p in schema()["predicates"].items() if p.get("family") == "designation"}
+
+
+@cache
+def _matcher(vocab: Vocab) -> tuple[DependencyMatcher, dict[int, Rule]]:
+    register_extensions()
+    matcher = DependencyMatcher(vocab)
+    by_key = {}
+    for rule in rules():
+        matcher.add(rule.id, [rule.pattern])
+        by_key[vocab.strings[rule.id]] = rule
+    return matcher, by_key
+
+
+def attempts(doc: Doc) -> list[Attempt]:
+    """Every match of every rule in one parsed paragraph, in text order then rule order."""
+    matcher, by_key = _matcher(doc.vocab)
+    order = {r.id: i for i, r in enumerate(rules())}
+    out = []
+    for key, token_ids in matcher(doc):
+        rule = by_key[key]
+        nodes = {node["RIGHT_ID"]: doc[i] for node, i in zip(rule.pattern, token_ids)}
+        out.append(_attempt(rule, nodes))
+    out.sort(key=lambda a: (a.nodes[a.rule.anchor].i, order[a.rule.id]))
+    return out
+
+
+def _attempt(rule: Rule, nodes: dict[str, Token]) -> Attempt:
+    attempt = Attempt(rule, nodes)
+    for check in rule.requires:
+        if CHECKS[check.name](nodes[check.node]) == check.negate:
+            attempt.failed = f"check {'not ' if check.negate else ''}{check.name} failed"
+            return attempt
+    anchor = nodes[rule.anchor]
+    if rule.pairs is not None:
+        bindings = PAIR_FINDERS[rule.pairs.name](nodes[rule.pairs.node])
+        if not bindings:
+            attempt.failed = f"pair finder {rule.pairs.name} found nothing"
+            return attempt
+    else:
+        for role, steps in rule.roles.items():
+            attempt.bound[role] = next((found for s in steps if (found := ROLE_FINDERS[s.name](nodes[s.node]))), [])
+        bindings = [Binding(s, o) for s in attempt.bound["subject"] for o in attempt.bound["object"]]
+    ctx = context_of(anchor) if rule.modality == "decide" else Context("asserted")
+    attempt.context = ctx
+    attempt.found = _apply_modality(rule, anchor, ctx, bindings, attempt)
+    if not attempt.found and attempt.failed is None:
+        attempt.failed = f"modality {ctx.modality}" + (f" ({ctx.why.text})" if ctx.why is not None else "")
+    return attempt
+
+
+def _apply_modality(rule: Rule, anchor: Token, ctx: Context, bindings: list[Binding], attempt: Attempt) -> list[Found]:
+    family = _family_predicates()
+    if rule.predicate != family["asserted"]:  # other claims are only ever stated
+        if ctx.modality != "asserted":
+            return []
+        return [Found(rule, rule.predicate, b.subject, b.object, anchor, "asserted", ctx.why, role=b.role,
+                      former=b.former) for b in bindings if b.subject.kb_id_ != b.object.kb_id_]
+    objects = [b.object for b in bindings] or attempt.bound.get("object", [])
+    agent = bindings[0].subject if bindings else None
+    if not objects:
+        attempt.failed = "no object bound"
+        return []
+    if ctx.modality == "called_for":
+        caller = ctx.caller
+        if caller is None:
+            attempt.failed = "a call with no caller"
+            return []
+        addressee = ctx.addressee or (agent if agent is not None and agent.kb_id_ != caller.kb_id_ else None)
+        if addressee is not None and caller.kb_id_ == addressee.kb_id_:
+            return []
+        return [Found(rule, family["called_for"], caller, obj, anchor, "called_for", ctx.why, addressee=addressee)
+                for obj in _unique(objects)]
+    if ctx.modality == "pending":
+        return []
+    agent = agent or ctx.caller
+    if agent is None:
+        attempt.failed = "no subject bound"
+        return []
+    speaker = reporting_subject(anchor)
+    return [Found(rule, family[ctx.modality], agent, obj, anchor, ctx.modality, ctx.why, speaker=speaker)
+            for obj in _unique(objects) if obj.kb_id_ != agent.kb_id_]
+
+
+def _unique(spans: list[Arg]) -> list[Arg]:
+    out: list[Arg] = []
+    for s in spans:
+        if all(s.kb_id_ != o.kb_id_ for o in out):
+            out.append(s)
+    return out
+
+
+def resolve_conflicts(found: list[Found]) -> list[Found]:
+    """The conflict policy of the module docstring, over the claims of one sentence."""
+    best: dict[tuple, Found] = {}
+    for f in found:
+        key = (f.predicate, f.subject.kb_id_, f.object.kb_id_)
+        if key not in best or f.rule.confidence > best[key].rule.confidence:
+            best[key] = f
+    family = _family_predicates()
+    called = {(k[1], k[2]) for k in best if k[0] == family["called_for"]}
+    return [f for k, f in best.items() if not (k[0] == family["asserted"] and (k[1], k[2]) in called)]
+
+
+def extract(article: Article, paragraphs: list[tuple[int, Doc]]) -> list[Claim]:
+    """Every claim of the article's parsed paragraphs (offset, doc), each once."""
+    claims: dict[str, Claim] = {}
+    for offset, doc in paragraphs:
+        by_sentence: dict[int, list[Found]] = {}
+        for attempt in attempts(doc):
+            for f in attempt.found:
+                by_sentence.setdefault(f.trigger.sent.start, []).append(f)
+        for found in by_sentence.values():
+            for f in resolve_conflicts(found):
+                claim = to_claim(article, offset, f)
+                if claim is not None:
+                    claims.setdefault(claim_id(article.id, claim), claim)
+    return list(claims.values())
+
+
+def to_claim(article: Article, offset: int, f: Found) -> Claim | None:
+    if f.subject.kb_id_ == f.object.kb_id_:
+        return None
+    sent = f.trigger.sent
+    subject = f.subject
+    authority = subject if f.predicate in _family_predicates().values() and subject.label_ == "Organization" else None
+    date = resolve_date(_date_words(f.trigger), article.date)
+    until = resolve_date(_end_words(f.subject), article.date) if f.predicate == "LEADS" else None
+    start = offset + sent.start_char
+    return Claim(
+        predicate=f.predicate, subject=subject.kb_id_, object=f.object.kb_id_, evidence=sent.text,
+        start=start, end=start + len(sent.text), confidence=f.rule.confidence, rule=f.rule.id,
+        addressee=f.addressee.kb_id_ if f.addressee is not None else None,
+        speaker=f.speaker.kb_id_ if f.speaker is not None and f.speaker.kb_id_ != subject.kb_id_ else None,
+        authority=authority.kb_id_ if authority is not None else None,
+        role=f.role, former=f.former or until is not None, until=(until.iso or until.text) if until else None,
+        date=date.iso if date else None, date_precision=date.precision if date else None,
+        date_text=date.text if date else None)
+
+
+def _end_words(person) -> str | None:
+    """When a former leader's tenure ended: the date of "…, who was killed in January 2020"."""
+    if not isinstance(person, Span):
+        return None
+    for tok in person:
+        for child in tok.children:
+            if child.dep_ in ("relcl", "acl") and lemma(child) in words("end_verbs"):
+                for ent in person.sent.ents:
+                    if ent.label_ == "DATE" and ent.root.i in {t.i for t in child.subtree}:
+                        return ent.text
+    return None
+
+
+def _date_words(trigger: Token) -> str | None:
+    """The DATE expression of the claim's clause: inside the trigger's subtree, or hung on the verb,
+    but not inside another clause ("…, who was killed in 2020", "although it did so this year")."""
+    clause = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
+    for ent in trigger.sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        for tok in (ent[0], ent.root):  # the NER may run a date on ("Wednesday, ending years")
+            path = [tok] + list(tok.ancestors)
+            if clause in path and not any(t.pos_ in ("VERB", "AUX") for t in path[:path.index(clause)]):
+                return ent.text
+    return None

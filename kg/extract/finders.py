@@ -1,0 +1,337 @@
+"""Argument finders: small named functions for what a dependency pattern cannot say — who acted, what
+was acted on, the antecedent of "which", the spread over a coordination. A rule names them in its
+`roles` (one span list per role) or as its `pairs` finder (subject-object bindings found together).
+
+Every finder takes the token of the pattern node it is bound to ("trigger" unless the rule says
+`finder@node`) and returns what it found; an empty list is a miss, which `kg explain --why-not` reports."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from .lexicon import words
+from .tokens import (AUTHORITY_TYPES, DESIGNEE_TYPES, GROUP_TYPES, Named, actor_named, clause_after, entity_at,
+                     has_terror_word, hyphen_tail, lemma, possessor, referent, role_word, subject_of)
+
+Arg = Span | Named
+
+
+@dataclass
+class Binding:
+    """A subject and object found together, with what the finder learned on the way."""
+
+    subject: Arg
+    object: Arg
+    role: str | None = None
+    former: bool = False
+
+
+ROLE_FINDERS: dict[str, Callable[[Token], list[Arg]]] = {}
+PAIR_FINDERS: dict[str, Callable[[Token], list[Binding]]] = {}
+
+
+def role_finder(fn):
+    ROLE_FINDERS[fn.__name__] = fn
+    return fn
+
+
+def pair_finder(fn):
+    PAIR_FINDERS[fn.__name__] = fn
+    return fn
+
+
+def _first(spans: list[Arg]) -> list[Arg]:
+    return spans[:1]
+
+
+def _spread(token: Token, types: set[str]) -> list[Arg]:
+    """The entities of a noun phrase and of every phrase coordinated with it ("A, B and C")."""
+    out: list[Arg] = []
+    for tok in (token, *token.conjuncts):
+        for span in referent(tok, types):
+            if span not in out:
+                out.append(span)
+    return out
+
+
+# --- who acted ---------------------------------------------------------------------------------
+
+@role_finder
+def agent(verb: Token) -> list[Arg]:
+    """Who acts: the subject, the passive agent, the object of "thanked X for designating", or the
+    subject of the verb this one is coordinated with."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for t in child.children:
+                spans = referent(t, AUTHORITY_TYPES)
+                if spans:
+                    return _first(spans)
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            spans = referent(child, AUTHORITY_TYPES)
+            if not spans and child.lower_ == "it" and verb.dep_ in ("advcl", "conj") and verb.head == verb.sent.root:
+                state = subject_of(verb.sent.root)  # "The UK has not …, although it proscribed Hezbollah"
+                return [state] if state is not None and state.label_ in AUTHORITY_TYPES else []
+            return _first(spans)
+    if any(c.dep_ == "auxpass" for c in verb.children):  # "is listed as a terrorist group by the US"
+        for t in verb.subtree:
+            if t.lower_ == "by" and t.dep_ in ("prep", "agent"):
+                spans = [s for p in t.children for s in referent(p, AUTHORITY_TYPES)]
+                if spans:
+                    return _first(spans)
+    if verb.dep_ == "acl" and verb.head.dep_ == "attr":  # "X became the first country to designate Y"
+        found = subject_of(verb.head.head)
+        return [found] if found is not None else []
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "by":  # "Iran responded by naming CENTCOM a terrorist group"
+        return agent(verb.head.head) if verb.head.head.pos_ in ("VERB", "AUX") else []
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "for":  # "thanked the UK government for designating"
+        for child in verb.head.head.children:
+            if child.dep_ == "dobj":
+                spans = referent(child, AUTHORITY_TYPES)
+                if spans:
+                    return _first(spans)
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ == "xcomp":
+            for child in verb.head.children:
+                if child.dep_ == "dobj":
+                    spans = referent(child, AUTHORITY_TYPES)
+                    if spans:
+                        return _first(spans)
+        return agent(verb.head)
+    return []
+
+
+@role_finder
+def by_phrase(verb: Token) -> list[Arg]:
+    """The authority in a "by …" phrase of the verb's own clause."""
+    for t in verb.subtree:
+        if t.lower_ == "by" and t.dep_ in ("prep", "agent") and not any(
+                a.pos_ == "VERB" and a != verb for a in t.ancestors if a.i > verb.i and verb in a.ancestors):
+            spans = [s for p in t.children for s in referent(p, AUTHORITY_TYPES)]
+            if spans:
+                return _first(spans)
+    return []
+
+
+@role_finder
+def owner(node: Token) -> list[Arg]:
+    """The possessor of a noun: "Canada's list", "its list"."""
+    found = possessor(node)
+    return [found] if found is not None else []
+
+
+@role_finder
+def list_owner(verb: Token) -> list[Arg]:
+    """Whose list a group was added to: "added X to Canada's list of terrorist entities"."""
+    target = terror_list_after(verb)
+    found = possessor(target) if target is not None else None
+    return [found] if found is not None else []
+
+
+@role_finder
+def nominal_owner(noun: Token) -> list[Arg]:
+    """Who owns a designation noun: "Washington's designation", "the U.S. designation"; not the group
+    in "the IRGC's designation"."""
+    found = possessor(noun) or next((entity_at(c) for c in noun.children if c.dep_ in ("compound", "amod")
+                                     and entity_at(c) is not None), None)
+    if found is None or found.label_ not in AUTHORITY_TYPES or (_owner_is_object(noun, found) and not nominal_of(noun)):
+        return []
+    return [found]
+
+
+@role_finder
+def subject_groups(verb: Token) -> list[Arg]:
+    """The organisations that are the verb's subject ("The coalition includes …")."""
+    head = next((c for c in verb.children if c.dep_ == "nsubj"), verb)
+    return referent(head, GROUP_TYPES)
+
+
+# --- what was acted on -------------------------------------------------------------------------
+
+@role_finder
+def objects(verb: Token) -> list[Arg]:
+    """The verb's objects (and passive subject), with their coordinated phrases."""
+    out: list[Arg] = []
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass", "oprd") or (child.dep_ == "nsubj" and verb.lemma_ == "be"):
+            for span in _spread(child, GROUP_TYPES):
+                if span not in out:
+                    out.append(span)
+    return out
+
+
+@role_finder
+def next_groups(tok: Token) -> list[Arg]:
+    """When the parse does not attach the object: the first organisation after the verb, if no
+    other verb, comma or terror word comes first ("… and designate Iran's Revolutionary Guards a …")."""
+    for t in tok.doc[tok.i + 1:min(tok.sent.end, tok.i + 10)]:
+        ent = entity_at(t)
+        if ent is not None:
+            return [ent] if ent.label_ in GROUP_TYPES else []
+        if t.text in (",", ";", ".") or t.pos_ == "VERB" or t.lower_ in words("terror_words"):
+            return []
+    return []
+
+
+@role_finder
+def passive_objects(verb: Token) -> list[Arg]:
+    """What a passive participle is said of: its subject, or the noun it modifies."""
+    for child in verb.children:
+        if child.dep_ in ("nsubjpass", "nsubj"):
+            return referent(child, GROUP_TYPES)
+    if verb.dep_ in ("acl", "appos", "advcl"):
+        return referent(verb.head, GROUP_TYPES)
+    return []
+
+
+@role_finder
+def group_before_list(verb: Token) -> list[Arg]:
+    """The first organisation between the verb and the list it was added to."""
+    target = terror_list_after(verb)
+    if target is None:
+        return []
+    return [e for e in verb.sent.ents if e.kb_id_ and verb.i + 1 <= e.start and e.end <= target.i
+            and e.label_ in GROUP_TYPES][:1]
+
+
+def nominal_of(noun: Token) -> list[Arg]:
+    return [s for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+            for p in c.children for s in referent(p, GROUP_TYPES)]
+
+
+def _owner_is_object(noun: Token, found: Arg) -> bool:
+    return found.label_ in GROUP_TYPES and noun.i > 0 and noun.nbor(-1).lower_ in ("'s", "'")
+
+
+@role_finder
+def nominal_objects(noun: Token) -> list[Arg]:
+    """"the designation of X"; "the IRGC's designation" (the possessor is what was designated)."""
+    found = nominal_of(noun)
+    if found:
+        return found
+    own = possessor(noun) or next((entity_at(c) for c in noun.children if c.dep_ in ("compound", "amod")
+                                   and entity_at(c) is not None), None)
+    return [own] if own is not None and _owner_is_object(noun, own) else []
+
+
+@role_finder
+def revoked_objects(verb: Token) -> list[Arg]:
+    """"revoked the designation of X", "removed X from its terrorism list"."""
+    found: list[Arg] = []
+    for child in verb.children:
+        if child.dep_ == "dobj" and lemma(child) in words("revoked_things"):
+            found = [s for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for p in c.children for s in referent(p, GROUP_TYPES)]
+            if not found and verb.dep_ == "conj":  # "designated X …, and … revoked the designation"
+                found = objects(verb.head)
+        elif child.dep_ == "prep" and child.lower_ == "from":
+            lists = [t for t in child.children if t.lemma_.lower() in words("list_nouns")]
+            if lists and has_terror_word(lists[0].subtree):
+                found = objects(verb)
+    return found
+
+
+def terror_list_after(verb: Token) -> Token | None:
+    """The "list" in "… to/on (its/the US's) (terror) list (of Foreign Terrorist Organizations)"."""
+    doc, sent = verb.doc, verb.sent
+    for t in doc[verb.i + 1:min(sent.end, verb.i + 20)]:
+        if t.text in (";",) or (t.pos_ == "VERB" and t.i > verb.i + 1 and lemma(t) in words("list_verbs")):
+            return None
+        if t.lemma_.lower() in words("list_nouns"):
+            before = doc[max(verb.i, t.i - 5):t.i]
+            after = doc[t.i:min(sent.end, t.i + 6)]
+            if any(x.lower_ in ("to", "on", "onto") for x in before) and has_terror_word(list(before) + list(after)):
+                return t
+    return None
+
+
+# --- checks a rule can require ------------------------------------------------------------------
+
+def verbal(tok: Token) -> bool:
+    """Used as a verb (a plural noun the tagger mistook in a relative clause or a headline counts)."""
+    return tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("relcl", "ROOT", "conj") and tok.tag_ == "NNS"
+
+
+def terror_clause(tok: Token) -> bool:
+    """The act is a terror designation: a strong verb, or a terror word in its clause."""
+    return lemma(tok) in words("strong_verbs") or has_terror_word(clause_after(tok))
+
+
+def participle_by(tok: Token) -> bool:
+    """A participle with its own "by" authority: "Hamas, designated a terrorist organisation by the US"."""
+    participle = tok.tag_ == "VBN" or tok.tag_ == "VBD" and tok.i > 0 and tok.nbor(-1).text == ","
+    return participle and bool(by_phrase(tok))
+
+
+def terror_list(tok: Token) -> bool:
+    return terror_list_after(tok) is not None
+
+
+def terror_in_subtree(tok: Token) -> bool:
+    return has_terror_word(tok.subtree)
+
+
+CHECKS: dict[str, Callable[[Token], bool]] = {
+    f.__name__: f for f in (verbal, terror_clause, participle_by, terror_list, terror_in_subtree)}
+
+
+# --- pair finders: adjectival forms -------------------------------------------------------------
+
+def _hyphen_actor(tok: Token) -> Arg | None:
+    doc = tok.doc
+    if "-" in tok.text[1:]:
+        return actor_named(tok.text.rsplit("-", 1)[0])
+    actor = entity_at(doc[tok.i - 2])
+    return actor_named(doc[tok.i - 2].text) if actor is None else actor
+
+
+def _described(tok: Token, actor: Arg) -> Span | None:
+    """The organisation a pre-modifier describes: the next one in the same noun phrase, else (for
+    an apposition after a comma) the one just before it."""
+    doc, sent = tok.doc, tok.sent
+    start = actor.start if isinstance(actor, Span) else tok.i
+    for t in doc[tok.i + 1:min(sent.end, tok.i + 5)]:
+        if t.text in (",", ";", "(", ")") or t.pos_ == "VERB":
+            break
+        ent = entity_at(t)
+        if ent is not None and ent.label_ in GROUP_TYPES and ent.kb_id_ != actor.kb_id_:
+            return ent
+    before = list(doc[sent.start:start])
+    lead = [t for t in before[-3:] if t.pos_ in ("DET", "ADJ", "PUNCT") or t.lower_ in ("a", "an", "the")]
+    if before and any(t.text == "," for t in before[-3:]) or lead and before[-len(lead) - 1:-len(lead)] and \
+            before[-len(lead) - 1].text == ",":
+        for t in reversed(before[-10:]):
+            ent = entity_at(t)
+            if ent is not None and ent.label_ in GROUP_TYPES:
+                return ent
+            if t.text in (";", "."):
+                break
+    return None
+
+
+def _adjectival(tok: Token, needs_terror: bool) -> list[Binding]:
+    if hyphen_tail(tok) is None or tok.i < 1:
+        return []
+    actor = _hyphen_actor(tok)
+    if actor is None:
+        return []
+    if needs_terror and not has_terror_word(tok.doc[tok.i:min(len(tok.doc), tok.i + 4)]):
+        return []
+    target = _described(tok, actor)
+    if target is None or target.kb_id_ == actor.kb_id_:
+        return []
+    return [Binding(actor, target)]
+
+
+@pair_finder
+def designated_adjective(tok: Token) -> list[Binding]:
+    """"a U.S.-designated terrorist organization": the prefix designates what the phrase describes."""
+    return _adjectival(tok, needs_terror=True)
+
+
+@pair_finder
+def backed_adjective(tok: Token) -> list[Binding]:
+    """"the Iran-backed group Hezbollah": the prefix backs what the phrase describes."""
+    return _adjectival(tok, needs_terror=False)

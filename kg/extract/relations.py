@@ -1,0 +1,287 @@
+"""Pair finders for leadership, units and backing: each finds a subject and an object together
+around the pattern's anchor (a person's name, a role word, a unit noun, a support verb)."""
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from .finders import Binding, objects, pair_finder
+from .lexicon import words
+from .modality import context_of
+from .tokens import GROUP_TYPES, entity_at, lemma, possessor, referent, role_word, subject_of
+
+
+def _deputy(role: Token) -> bool:
+    not_leading = words("not_leading")
+    return any(t.lower_ in not_leading for t in role.doc[max(0, role.i - 2):role.i]) or role.lower_ in not_leading
+
+
+def _is_former(tokens) -> bool:
+    former = words("former_words")
+    return any(t.lower_ in former or t.lower_.startswith("then-") or t.lower_ == "ex-" for t in tokens)
+
+
+def _person(token: Token) -> Span | None:
+    ent = entity_at(token)
+    return ent if ent is not None and ent.label_ == "Person" and ent.start == token.i else None
+
+
+def org_after_of(role: Token) -> Span | None:
+    """The organisation in "ROLE of (the adj noun) ORG": only words that describe may stand between."""
+    doc = role.doc
+    if role.i + 1 >= role.sent.end or doc[role.i + 1].lower_ not in ("of", "for"):
+        return None
+    for t in doc[role.i + 2:min(role.sent.end, role.i + 9)]:
+        ent = entity_at(t)
+        if ent is not None:
+            return ent if ent.label_ in GROUP_TYPES else None
+        if t.text in (",", ";", ".", "(") or t.pos_ in ("VERB", "AUX", "ADP") and t.lower_ != "of":
+            return None
+    return None
+
+
+def _role_phrase(tokens: Span) -> tuple[Token, Span] | None:
+    """After "NAME,": "(a|the) (adj) ROLE of (the …) ORG" or "ORG ROLE"."""
+    for i, t in enumerate(tokens):
+        if t.text in (",", ";", ".") or t.pos_ == "VERB":
+            return None
+        if role_word(t) and not _deputy(t):
+            org = org_after_of(t)
+            if org is not None:
+                return t, org
+            # "Esmail Qaani, IRGC Qods Force commander", "Hassan Nasrallah, Hezbollah's secretary-general"
+            prev = [entity_at(x) for x in tokens[:i] if entity_at(x) is not None]
+            if prev and prev[-1].label_ in GROUP_TYPES and all(
+                    x.lower_ in ("'s", "'", "-") or role_word(x) or x.pos_ in ("ADJ", "NOUN")
+                    for x in t.doc[prev[-1].end:t.i]):
+                return t, prev[-1]
+            return None
+    return None
+
+
+@pair_finder
+def title_before_name(token: Token) -> list[Binding]:
+    """"IRGC commander Qassem Soleimani", "Hamas leader Ismail Haniyeh"."""
+    person = _person(token)
+    if person is None:
+        return []
+    sent = token.sent
+    before = sent.doc[max(sent.start, person.start - 6):person.start]
+    if not len(before) or not role_word(before[-1]) or _deputy(before[-1]):
+        return []
+    for t in reversed(list(before)[:-1]):
+        ent = entity_at(t)
+        if ent is not None:
+            return [Binding(person, ent, role_word(before[-1]), _is_former(before))] if ent.label_ in GROUP_TYPES else []
+        if t.pos_ not in ("ADJ", "PROPN", "NOUN", "PART") or t.text in (",", "("):
+            return []
+    return []
+
+
+@pair_finder
+def role_apposition(token: Token) -> list[Binding]:
+    """"Qassem Suleimani, leader of the Quds Force", "Esmail Qaani (Ghaani), IRGC Qods Force commander"."""
+    person = _person(token)
+    if person is None:
+        return []
+    sent = token.sent
+    after = sent.doc[person.end:min(sent.end, person.end + 14)]
+    if len(after) > 1 and after[0].text == "(":
+        close = next((t.i for t in after if t.text == ")"), None)
+        after = sent.doc[close + 1:min(sent.end, close + 15)] if close is not None else after
+    if len(after) > 1 and after[0].text == ",":
+        found = _role_phrase(after[1:])
+        if found is not None:
+            role_tok, org = found
+            return [Binding(person, org, role_word(role_tok), _is_former(after[1:role_tok.i - after.start + 1]))]
+    return []
+
+
+@pair_finder
+def title_then_name(role: Token) -> list[Binding]:
+    """"the head of Hamas' political bureau, Ismail Haniyeh"."""
+    if role.pos_ not in ("NOUN", "PROPN", "ADJ") or _deputy(role):
+        return []
+    org = org_after_of(role)
+    if org is None:
+        return []
+    sent = role.sent
+    tail = sent.doc[org.end:min(sent.end, org.end + 6)]
+    comma = next((t for t in tail if t.text == ","), None)
+    if comma is not None and comma.i + 1 < sent.end:
+        person = entity_at(sent.doc[comma.i + 1])
+        if person is not None and person.label_ == "Person" and not any(
+                entity_at(t) is not None for t in sent.doc[org.end:comma.i]):
+            return [Binding(person, org, role_word(role))]
+    return []
+
+
+def _copula_or_as_subject(role: Token) -> Span | None:
+    """"X was/became/was appointed the head of Y", "As the head of Y, X …"."""
+    head = role.head
+    if role.dep_ in ("attr", "oprd", "xcomp", "dobj") and head.lemma_ in words("role_verbs"):
+        subject = subject_of(head)
+    elif role.dep_ == "pobj" and head.lower_ == "as":
+        subject = subject_of(head.head)
+    else:
+        return None
+    return subject if subject is not None and subject.label_ == "Person" else None
+
+
+@pair_finder
+def role_predicate(role: Token) -> list[Binding]:
+    """"Soleimani … was the head of the Quds Force", "As the head of the IRGC Quds Force, Suleimani"."""
+    if role.pos_ not in ("NOUN", "PROPN", "ADJ") or _deputy(role):
+        return []
+    org = org_after_of(role)
+    person = _copula_or_as_subject(role) if org is not None else None
+    if person is None:
+        return []
+    return [Binding(person, org, role_word(role), _is_former(list(role.head.children) + [role]))]
+
+
+def _led_thing(verb: Token) -> Span | None:
+    """What "led by X" describes: after a comma, the subject of the main clause; else its head."""
+    doc = verb.doc
+    for child in verb.children:  # "The Quds Force was led by …"
+        if child.dep_ == "nsubjpass":
+            spans = referent(child, GROUP_TYPES)
+            if spans:
+                return spans[0]
+    previous = doc[verb.i - 1] if verb.i > verb.sent.start else None
+    after_comma = previous is not None and (previous.text == "," or previous.i > verb.sent.start and
+                                            doc[previous.i - 1].text == "," and previous.pos_ == "ADV")
+    if after_comma:
+        subject = subject_of(verb.sent.root)
+        if subject is not None and subject.label_ in GROUP_TYPES:
+            return subject
+    spans = referent(verb.head, GROUP_TYPES)
+    return spans[0] if spans else None
+
+
+@pair_finder
+def led_by(verb: Token) -> list[Binding]:
+    """"(the Quds Force …,) formerly led by Qasem Soleimani"."""
+    by = [c for c in verb.children if c.dep_ == "agent"]
+    if not by:
+        return []
+    people = [entity_at(t) for t in by[0].subtree if entity_at(t) is not None]
+    org = _led_thing(verb)
+    if people and people[0].label_ == "Person" and org is not None:
+        return [Binding(people[0], org, verb.lemma_, _is_former(verb.children))]
+    return []
+
+
+@pair_finder
+def leads_verb(verb: Token) -> list[Binding]:
+    """"Soleimani led the Quds Force"."""
+    if any(c.dep_ == "agent" for c in verb.children):
+        return []
+    subject, led = subject_of(verb), objects(verb)
+    if subject is not None and subject.label_ == "Person" and led:
+        return [Binding(subject, led[0], verb.lemma_, verb.tag_ == "VBD" or _is_former(verb.children))]
+    return []
+
+
+# --- units ----------------------------------------------------------------------------------------
+
+@pair_finder
+def unit_of(noun: Token) -> list[Binding]:
+    """"the Quds Force, a wing of the IRGC", "X is the armed wing of Y"."""
+    parent = org_after_of(noun)
+    if parent is None:
+        return []
+    units: list[Span] = []
+    if noun.dep_ == "appos":
+        units = referent(noun.head, GROUP_TYPES)
+    elif noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        units = [u for c in noun.head.children if c.dep_ == "nsubj" for u in referent(c, GROUP_TYPES)]
+    return [Binding(unit, parent) for unit in units if unit != parent]
+
+
+@pair_finder
+def possessive_unit(noun: Token) -> list[Binding]:
+    """"The Guards' prized foreign operations unit is the Quds Force"."""
+    if org_after_of(noun) is not None:
+        return []
+    parent = possessor(noun)
+    if parent is None or parent.label_ not in GROUP_TYPES or noun.dep_ != "nsubj" or noun.head.lemma_ != "be":
+        return []
+    return [Binding(unit, parent) for c in noun.head.children if c.dep_ == "attr"
+            for unit in referent(c, GROUP_TYPES) if unit.kb_id_ != parent.kb_id_]
+
+
+@pair_finder
+def belongs_to(tok: Token) -> list[Binding]:
+    """"The Basij belongs to the IRGC", "X is subordinate to Y"."""
+    units = referent(next((c for c in (tok.children if tok.pos_ == "VERB" else tok.head.children)
+                           if c.dep_ == "nsubj"), tok), GROUP_TYPES)
+    parents = [s for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"
+               for p in c.children for s in referent(p, GROUP_TYPES)]
+    return [Binding(u, p) for u in units for p in parents if u.kb_id_ != p.kb_id_]
+
+
+# --- backing ----------------------------------------------------------------------------------------
+
+@pair_finder
+def nominal_support(noun: Token) -> list[Binding]:
+    """"Tehran's support for the Houthis", "Iran's proxy Hezbollah"."""
+    backer = possessor(noun)
+    if backer is None:
+        return []
+    if lemma(noun) == "proxy":
+        backed = referent(noun, GROUP_TYPES)
+    else:
+        backed = [s for c in noun.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "to")
+                  for p in c.children for s in referent(p, GROUP_TYPES)]
+    return [Binding(backer, t) for t in backed if t.kb_id_ != backer.kb_id_]
+
+
+@pair_finder
+def backed_by(verb: Token) -> list[Binding]:
+    """"the Houthis, who are backed by Iran", "Kataib Hezbollah, an Iraqi militia backed by Iran"."""
+    by = [s for c in verb.children if c.dep_ == "agent" for p in c.children for s in referent(p)]
+    if not by or any(c.dep_ == "neg" for c in verb.children):
+        return []
+    backed = [s for c in verb.children if c.dep_ == "nsubjpass" for s in referent(c, GROUP_TYPES)]
+    if not backed and verb.dep_ == "acl":
+        backed = referent(verb.head, GROUP_TYPES)
+    return [Binding(by[0], b) for b in backed if b.kb_id_ != by[0].kb_id_]
+
+
+def _examples(noun: Token) -> list[Span]:
+    """Organisations listed after "such as"/"including" in a noun phrase, not possessors."""
+    doc = noun.doc
+    subtree = list(noun.subtree)
+    text = " ".join(t.lower_ for t in subtree)
+    if not any(e in text for e in words("example_markers")):
+        return []
+    found = []
+    for t in subtree:
+        ent = entity_at(t)
+        if ent is not None and ent.label_ in GROUP_TYPES and ent not in found:
+            if doc[ent.end - 1].i + 1 < len(doc) and doc[ent.end].lower_ in ("'s", "'"):
+                continue
+            found.append(ent)
+    return found
+
+
+@pair_finder
+def supports_verb(verb: Token) -> list[Binding]:
+    """"Iran supports Hezbollah", "Tehran armed and funded the Houthis"."""
+    if any(c.dep_ in ("agent", "neg") for c in verb.children):
+        return []
+    backer = subject_of(verb)
+    if backer is None or verb.dep_ == "relcl":
+        relative = [c for c in verb.children if c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP")]
+        spans = referent(relative[0], GROUP_TYPES | {"Country"}) if relative else []
+        backer = spans[0] if spans else backer
+    if backer is None:
+        return []
+    targets = [c for c in verb.children if c.dep_ == "dobj"] or [
+        c for v in verb.conjuncts if v.i > verb.i for c in v.children if c.dep_ == "dobj"]  # "armed and funded X"
+    found = []
+    for child in targets:
+        for target in referent(child, GROUP_TYPES | {"Country"}) or _examples(child):
+            if target != backer:
+                found.append(Binding(backer, target))
+    return found

@@ -1,0 +1,187 @@
+"""What the rules read off a parsed sentence: lemmas that survive headline case, the resolved entity
+a token belongs to, and the entities a noun phrase stands for."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from ..gazetteer import gazetteer
+from .lexicon import words
+
+AUTHORITY_TYPES = {"Country", "Organization"}
+GROUP_TYPES = {"Organization"}
+DESIGNEE_TYPES = {"Organization", "Person"}
+
+
+def lemma(token: Token) -> str:
+    """The lemma, also for words a headline capitalises ("Calls", "Designation"), which the
+    tagger takes for proper nouns and leaves unlemmatised."""
+    if token.pos_ == "PROPN" and not token.ent_kb_id_:
+        word = token.lower_
+        for suffix in ("ing", "ed", "es", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                return word[: -len(suffix)] if suffix != "es" or word[-3] in "sxz" else word[:-1]
+        return word
+    return token.lemma_.lower()
+
+
+def hyphen_tail(token: Token) -> str | None:
+    """The word after the hyphen of a compound modifier: "designated" in "U.S.-designated", also
+    when the tokenizer split it off ("U.S. - designated")."""
+    if "-" in token.text[1:]:
+        return token.lower_.rsplit("-", 1)[1]
+    if token.i >= 2 and token.nbor(-1).text == "-":
+        return token.lower_
+    return None
+
+
+def role_word(tok: Token) -> str | None:
+    """The leadership role a token ends ("commander", "secretary-general" split into three tokens)."""
+    roles = words("roles")
+    if tok.lemma_.lower() in roles:
+        return tok.lemma_.lower()
+    if tok.i >= 2 and tok.nbor(-1).text == "-":
+        joined = f"{tok.nbor(-2).lower_}-{tok.lower_}"
+        if joined in roles:
+            return joined
+    return None
+
+
+def register_extensions() -> None:
+    """Token attributes the rules' patterns match on (`{"_": {"kg_lemma": …}}`)."""
+    for name, getter in (("kg_lemma", lemma), ("kg_tail", hyphen_tail), ("kg_role", role_word)):
+        if not Token.has_extension(name):
+            Token.set_extension(name, getter=getter)
+
+
+@dataclass(frozen=True)
+class Named:
+    """An entity named inside one token ("U.S.-designated"), where no span can be cut out."""
+
+    kb_id_: str
+    label_: str
+    text: str
+
+
+def entity_at(token: Token) -> Span | None:
+    """The resolved entity span the token is part of (an index built once per parsed paragraph)."""
+    index = token.doc.user_data.get("kg_entity_at")
+    if index is None:
+        index = {i: ent for ent in token.doc.ents if ent.kb_id_ for i in range(ent.start, ent.end)}
+        token.doc.user_data["kg_entity_at"] = index
+    return index.get(token.i)
+
+
+def actor_named(text: str) -> Named | None:
+    """The state or group a prefix such as "Iranian" or "U.S." stands for."""
+    known = gazetteer().actor(text)
+    return Named(known.key, known.type, known.name) if known is not None else None
+
+
+def referent(token: Token, types: set[str] | None = None) -> list[Span]:
+    """The entities a noun phrase headed by `token` stands for: the entity itself, its
+    apposition ("the group Hezbollah"), the noun it is in apposition to, the subject of a
+    copula ("X is the arm"), or the antecedent of "which"/"both of which"."""
+    found: list[Span] = []
+
+    def add(span: Span | None):
+        if span is not None and (types is None or span.label_ in types) and all(span != f for f in found):
+            found.append(span)
+
+    ent = entity_at(token)
+    if ent is not None:
+        add(ent)
+        return found
+    if token.lower_ in words("relative_words"):
+        for span in antecedent(token, types):
+            add(span)
+        return found
+    for child in token.children:
+        if child.dep_ == "appos":
+            for span in referent(child, types):
+                add(span)
+    if found:
+        return found
+    if lemma(token) in words("government_nouns"):  # "Canada's government", "German authorities"
+        for child in token.children:
+            if child.dep_ in ("poss", "compound", "amod"):
+                state = entity_at(child)
+                if state is None and child.dep_ == "amod":
+                    state = actor_named(child.text)
+                if state is not None and state.label_ == "Country":
+                    add(state)
+        if found:
+            return found
+    for child in token.children:  # "the Iran-backed group Hezbollah": entity as compound of the head
+        if child.dep_ in ("compound", "nmod") and entity_at(child) is not None and entity_at(child).end == token.i:
+            add(entity_at(child))
+    if token.dep_ == "appos":
+        add(entity_at(token.head))
+    if token.dep_ in ("attr",) and token.head.lemma_ == "be":
+        for s in token.head.children:
+            if s.dep_ in ("nsubj", "nsubjpass"):
+                for span in referent(s, types):
+                    add(span)
+    return found
+
+
+def antecedent(token: Token, types: set[str] | None) -> list[Span]:
+    """What "which", "who" or "both of which" refers to: the noun its relative clause hangs on
+    (every entity of that phrase for "both"), else the last fitting entity before it."""
+    found: list[Span] = []
+
+    def add(span: Span | None):
+        if span is not None and (types is None or span.label_ in types) and all(span != f for f in found):
+            found.append(span)
+
+    clause = next((a for a in token.ancestors if a.dep_ == "relcl"), None)
+    if clause is None:
+        return found
+    head = clause.head
+    if token.lower_ == "both" or any(c.lower_ == "both" for c in clause.subtree):
+        inside = {t.i for t in clause.subtree}
+        start = next((t.i for t in head.sent if t.i < head.i and t.text == ","), head.sent.start)
+        for t in head.doc[start:head.i + 1]:
+            add(entity_at(t))
+        for t in head.subtree:
+            if t.i not in inside:
+                add(entity_at(t))
+    for span in referent(head, types):
+        add(span)
+    if not found:  # the parse hung the clause on a nearby noun: take the last group before it
+        for t in reversed(head.doc[head.sent.start:token.i]):
+            ent = entity_at(t)
+            if ent is not None and (types is None or ent.label_ in types):
+                add(ent)
+                break
+    return found
+
+
+def subject_of(verb: Token) -> Span | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.tag_ != "WDT":
+            spans = referent(child)
+            if spans:
+                return spans[0]
+    return None
+
+
+def possessor(noun: Token) -> Span | None:
+    for child in noun.children:
+        if child.dep_ == "poss":
+            spans = referent(child)
+            return spans[0] if spans else None
+    return None
+
+
+def has_terror_word(tokens) -> bool:
+    terror = words("terror_words")
+    return any(word in terror for t in tokens for word in (t.lower_, t.lemma_.lower(), t.lower_.split("-")[0]))
+
+
+def clause_after(tok: Token) -> Span:
+    """The words from the trigger to the end of its clause (next ';' or sentence end)."""
+    sent = tok.sent
+    end = next((t.i for t in sent if t.i > tok.i and t.text in (";",)), sent.end)
+    return tok.doc[tok.i:end]
