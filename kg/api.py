@@ -249,6 +249,34 @@ class KnowledgeGraph:
             insecure=insecure)
 
 
+def evaluate(gold: str | Path, paths: Iterable[str | Path], workers: int = 1, out: str | Path | None = None):
+    """Score extraction on annotated articles (`kg eval`): see kg/evaluate.py."""
+    from .evaluate import evaluate as run
+
+    return run(Path(gold), [Path(p) for p in paths], workers=workers, out=Path(out) if out else None)
+
+
+def explain(text: str, date: str | None = None):
+    """The claims of one text with their rules and roles (`kg explain`)."""
+    from .extract.explain import explain as run
+
+    return run(text, date)
+
+
+def why_not(text: str, subject: str, object_: str, date: str | None = None):
+    """The rules that came close to a claim between `subject` and `object_` in `text`, and what failed."""
+    from .extract.explain import why_not as run
+
+    return run(text, subject, object_, date)
+
+
+def rules():
+    """Every extraction rule (`kg rules`)."""
+    from .extract.rules import rules as load
+
+    return load()
+
+
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):

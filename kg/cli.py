@@ -371,6 +371,130 @@ def doctor(ctx):
         sys.exit(1)
 
 
+# --- extraction: measure, explain, list rules ----------------------------------------------------
+
+def _precision_file(ctx) -> Path:
+    return Settings.from_env(**ctx.obj).home / "rule-precision.json"
+
+
+@cli.command("eval")
+@click.option("--gold", "gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Gold annotation (JSON, the format of the evaluation README).")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--by-rule", is_flag=True, help="Also the precision of every rule (kept for `kg rules`).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the exports scored (claims.jsonl, entities.jsonl) in this folder.")
+@click.option("--workers", default=1, show_default=True, help="Processes that analyse articles in parallel.")
+@click.pass_context
+def eval_(ctx, gold, paths, fmt, by_rule, out, workers):
+    """Measure extraction on annotated articles: PATHS are analysed into a temporary graph and
+    scored against GOLD — per predicate, overall, negatives hit, entities, misses and extras.
+
+    \b
+    Example:
+      kg eval --gold my-gold.json my-articles/ --by-rule
+    """
+    from .api import evaluate
+
+    result = evaluate(gold, paths, workers=workers, out=out)
+    if by_rule:
+        path = _precision_file(ctx)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"gold": str(gold), "rules": result.rules}, indent=1))
+    if fmt == "json":
+        data = result.to_json()
+        if not by_rule:
+            data.pop("rules")
+        click.echo(json.dumps(data, indent=1, ensure_ascii=False))
+        return
+    click.echo(f"{'predicate':26} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}")
+    for name, v in result.predicates.items():
+        click.echo(f"{name:26} {v['tp']:4} {v['fp']:4} {v['fn']:4} {v['P']:6.2f} {v['R']:6.2f} {v['F1']:6.2f}")
+    m, e = result.micro, result.entities
+    click.echo(f"{'micro':26} {'':14} {m['P']:6.2f} {m['R']:6.2f} {m['F1']:6.2f}")
+    click.echo(f"unsupported (negatives hit): {result.unsupported}")
+    click.echo(f"entities: recall {e['recall']:.2f}, merges {e['merges']}, splits {e['splits']}")
+    for title, items in (("missed", result.misses), ("not in gold", result.extras),
+                         ("UNSUPPORTED BY TEXT", result.negatives_hit), ("merged", e["merged"]), ("split", e["split"])):
+        if items:
+            click.echo(f"\n{title}:")
+            click.echo("\n".join(f"  {x}" for x in items))
+    if by_rule:
+        click.echo(f"\n{'rule':32} {'tp':>4} {'fp':>4} {'P':>6}")
+        for rule, v in sorted(result.rules.items(), key=lambda kv: kv[1]["precision"]):
+            click.echo(f"{rule:32} {v['tp']:4} {v['fp']:4} {v['precision']:6.2f}")
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--date", help="The article's date (YYYY-MM-DD), for relative dates.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--why-not", nargs=2, metavar="SUBJECT OBJECT", help="Which rules came close to this pair, and what failed.")
+def explain(text, date, fmt, why_not):
+    """The claims kg extracts from TEXT (a sentence or paragraph), each with its rule, the words bound
+    to its roles and the word that decided its modality.
+
+    \b
+    Examples:
+      kg explain "Canada listed Hamas as a terrorist entity in 2002."
+      kg explain "Ottawa is weighing a ban on Hamas." --why-not Canada Hamas
+    """
+    from .api import explain as explain_text, why_not as why_not_pair
+
+    rows = [r.to_json() for r in (why_not_pair(text, *why_not, date=date) if why_not else explain_text(text, date))]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+    elif why_not and not rows:
+        click.echo(f"no rule matched in a sentence naming both {why_not[0]!r} and {why_not[1]!r}: "
+                   f"check that both are recognised as entities (kg explain shows the claims it finds)")
+    elif why_not:
+        for r in rows:
+            click.echo(f"{r['rule']} at {r['trigger']!r}: {r['failed']}")
+            for role, found in r["roles"].items():
+                click.echo(f"    {role}: {', '.join(found) or '(nothing)'}")
+            for claim in r["found"]:
+                click.echo(f"    gave {claim}")
+    elif not rows:
+        click.echo("no claim")
+    else:
+        for r in rows:
+            why = f" (decided by {r['why']!r})" if r["why"] else ""
+            click.echo(f"{r['predicate']}: {r['subject']} -> {r['object']}  [{r['rule']}, {r['modality']}{why}]")
+            click.echo("    " + ", ".join(f"{k}={v!r}" for k, v in r["roles"].items()))
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def rules_(ctx, fmt):
+    """Every extraction rule (kg/data/rules/) with its predicate, modality, examples and precision: the
+    shipped measurement, and that of your last `kg eval --by-rule` when there is one.
+
+    \b
+    Example:
+      kg rules --format json
+    """
+    from .api import rules
+
+    path = _precision_file(ctx)
+    last = json.loads(path.read_text())["rules"] if path.exists() else {}
+    rows = [{"id": r.id, "family": r.family, "predicate": r.predicate, "modality": r.modality,
+             "description": r.description, "precision": r.measured["precision"] if r.measured else None,
+             "last_eval": last.get(r.id), "examples": [e["text"] for e in r.examples],
+             "counter_examples": [e["text"] for e in r.counter_examples]} for r in rules()]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+        return
+    for r in rows:
+        measured = f"precision {r['precision']:.2f}" if r["precision"] is not None else "not measured"
+        if r["last_eval"]:
+            measured += f"; last eval {r['last_eval']['precision']:.2f} ({r['last_eval']['tp']} tp, {r['last_eval']['fp']} fp)"
+        click.echo(f"{r['id']}  {r['predicate']} ({r['modality']}), {measured}\n    {r['description']}")
+        for example in r["examples"]:
+            click.echo(f"    e.g. {example}")
+
+
 def main() -> None:
     try:
         cli(standalone_mode=False)
@@ -380,7 +504,7 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (QueryError, StoreError, EngineError) as exc:
+    except (QueryError, StoreError, EngineError, ValueError) as exc:
         click.echo(f"kg: {exc}", err=True)
         sys.exit(2)
     except SystemExit:

@@ -7,21 +7,30 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterable, Iterator
 
+from spacy.tokens import Doc
+
 from .gazetteer import gazetteer
 from .extract import extract
 from .model import Analysis, Article
 from .nlp import paragraphs, parse
-from .resolve import resolve
+from .resolve import Resolved, resolve
 
 
-def analyse(article: Article) -> Analysis:
+def parsed(article: Article) -> tuple[Resolved, list[tuple[int, Doc]]]:
+    """The article's paragraphs parsed, their entities resolved (everywhere), and the body's
+    paragraphs (offset, doc) that claims are looked for in."""
     spans = list(paragraphs(article.text, 0, len(article.text)))
     docs = list(zip([offset for offset, _ in spans], parse(text for _, text in spans)))
     for (_, text), (_, doc) in zip(spans, docs):
         if text in (article.title, f"By {article.author}"):  # Title Case fools the NER: gazetteer names only
             doc.ents = [e for e in doc.ents if e.label_ == "DATE"]
-    resolved = resolve(docs)  # entities everywhere, claims only from the body
+    resolved = resolve(docs)
     body = [(offset, doc) for offset, doc in docs if article.body_start <= offset < article.body_end]
+    return resolved, body
+
+
+def analyse(article: Article) -> Analysis:
+    resolved, body = parsed(article)
     claims = extract(article, body)
     entities = resolved.entities
     for entity in list(entities.values()):  # a government body brings its state along
