@@ -31,13 +31,19 @@ def parsed(article: Article) -> tuple[Resolved, list[tuple[int, Doc]]]:
 
 def analyse(article: Article) -> Analysis:
     resolved, body = parsed(article)
-    claims = extract(article, body)
+    found = extract(article, body)
     entities = resolved.entities
+    for key, entity in found.entities.items():
+        if key in entities:
+            entities[key].aliases |= entity.aliases
+            entities[key].reasons |= entity.reasons
+        else:
+            entities[key] = entity
     for entity in list(entities.values()):  # a government body brings its state along
         if entity.country and entity.country not in entities:
             state = gazetteer().entities[entity.country]
             entities[state.key] = state
-    return Analysis(article, entities, resolved.mentions, claims)
+    return Analysis(article, entities, resolved.mentions + found.mentions, found.claims)
 
 
 def _init_worker() -> None:

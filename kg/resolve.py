@@ -164,3 +164,9 @@ def _state(text: str) -> Entity | None:
         return None
     name = getattr(found, "common_name", None) or found.name.split(",")[0]
     return Entity(key=slug(name), id=slug(name), name=name, type="Country")
+
+
+def entity_for(text: str, etype: str) -> tuple[Entity, str]:
+    """The entity a name found by a claim rule stands for (a known one when it links), with the
+    reason: for names the NER missed, which the rules still bind."""
+    return _link(text, etype, [])

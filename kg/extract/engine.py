@@ -16,7 +16,8 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from ..dates import resolve_date
-from ..model import Article, Claim, claim_id
+from ..model import Article, Claim, Entity, Mention, claim_id
+from .chunks import adopted
 from ..resources import schema
 from .finders import CHECKS, PAIR_FINDERS, ROLE_FINDERS, Arg, Binding
 from .lexicon import words
@@ -116,8 +117,8 @@ def _apply_modality(rule: Rule, anchor: Token, ctx: Context, bindings: list[Bind
             return []
         return [Found(rule, rule.predicate, b.subject, b.object, anchor, "asserted", ctx.why, role=b.role,
                       former=b.former) for b in bindings if b.subject.kb_id_ != b.object.kb_id_]
-    objects = [b.object for b in bindings] or attempt.bound.get("object", [])
-    agent = bindings[0].subject if bindings else None
+    objects = _unique([b.object for b in bindings] or attempt.bound.get("object", []))
+    agents = _unique([b.subject for b in bindings] or attempt.bound.get("subject", []))
     if not objects:
         attempt.failed = "no object bound"
         return []
@@ -126,20 +127,20 @@ def _apply_modality(rule: Rule, anchor: Token, ctx: Context, bindings: list[Bind
         if caller is None:
             attempt.failed = "a call with no caller"
             return []
-        addressee = ctx.addressee or (agent if agent is not None and agent.kb_id_ != caller.kb_id_ else None)
+        addressee = ctx.addressee or next((a for a in agents if a.kb_id_ != caller.kb_id_), None)
         if addressee is not None and caller.kb_id_ == addressee.kb_id_:
             return []
         return [Found(rule, family["called_for"], caller, obj, anchor, "called_for", ctx.why, addressee=addressee)
-                for obj in _unique(objects)]
+                for obj in objects]
     if ctx.modality == "pending":
         return []
-    agent = agent or ctx.caller
-    if agent is None:
+    agents = agents or ([ctx.caller] if ctx.caller is not None else [])
+    if not agents:
         attempt.failed = "no subject bound"
         return []
     speaker = reporting_subject(anchor)
     return [Found(rule, family[ctx.modality], agent, obj, anchor, ctx.modality, ctx.why, speaker=speaker)
-            for obj in _unique(objects) if obj.kb_id_ != agent.kb_id_]
+            for agent in agents for obj in objects if obj.kb_id_ != agent.kb_id_]
 
 
 def _unique(spans: list[Arg]) -> list[Arg]:
@@ -162,9 +163,27 @@ def resolve_conflicts(found: list[Found]) -> list[Found]:
     return [f for k, f in best.items() if not (k[0] == family["asserted"] and (k[1], k[2]) in called)]
 
 
-def extract(article: Article, paragraphs: list[tuple[int, Doc]]) -> list[Claim]:
+@dataclass
+class Extraction:
+    """The claims of one article, and the entities its rules named that no list or NER knew."""
+
+    claims: list[Claim]
+    entities: dict[str, Entity]
+    mentions: list[Mention]
+
+
+def link(paragraphs: list[tuple[int, Doc]]) -> None:
+    """Let each paragraph see the one before it, for "it" and "the group" (tokens.previous_group)."""
+    for (_, before), (_, doc) in zip(paragraphs, paragraphs[1:]):
+        doc.user_data["kg_previous"] = before
+
+
+def extract(article: Article, paragraphs: list[tuple[int, Doc]]) -> Extraction:
     """Every claim of the article's parsed paragraphs (offset, doc), each once."""
+    link(paragraphs)
     claims: dict[str, Claim] = {}
+    entities: dict[str, Entity] = {}
+    mentions: list[Mention] = []
     for offset, doc in paragraphs:
         by_sentence: dict[int, list[Found]] = {}
         for attempt in attempts(doc):
@@ -175,7 +194,17 @@ def extract(article: Article, paragraphs: list[tuple[int, Doc]]) -> list[Claim]:
                 claim = to_claim(article, offset, f)
                 if claim is not None:
                     claims.setdefault(claim_id(article.id, claim), claim)
-    return list(claims.values())
+        new, named = adopted(offset, doc)
+        for key, entity in new.items():
+            if key in entities:
+                entities[key].aliases |= entity.aliases
+                entities[key].reasons |= entity.reasons
+            else:
+                entities[key] = entity
+        mentions += named
+    for paragraph in paragraphs:
+        paragraph[1].user_data.pop("kg_previous", None)  # docs go to worker pipes: no chains of docs
+    return Extraction(list(claims.values()), entities, mentions)
 
 
 def to_claim(article: Article, offset: int, f: Found) -> Claim | None:

@@ -10,7 +10,7 @@ from spacy.tokens import Span
 
 from ..clean import normalise, segment
 from ..model import Article
-from .engine import Attempt, attempts, resolve_conflicts
+from .engine import Attempt, attempts, link, resolve_conflicts
 from .finders import Arg
 
 
@@ -55,6 +55,7 @@ def _parse(text: str, date: str | None) -> list[Attempt]:
     if date:
         article.date = date
     _, body = parsed(article)
+    link(body)
     return [a for _, doc in body for a in attempts(doc)]
 
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from .chunks import adopt, chunk
 from .lexicon import words
 from .tokens import (AUTHORITY_TYPES, DESIGNEE_TYPES, GROUP_TYPES, Named, actor_named, clause_after, entity_at,
-                     has_terror_word, hyphen_tail, lemma, possessor, referent, role_word, subject_of)
+                     has_terror_word, hyphen_tail, lemma, possessor, previous_group, referent, subject_of)
 
 Arg = Span | Named
 
@@ -46,14 +47,51 @@ def _first(spans: list[Arg]) -> list[Arg]:
     return spans[:1]
 
 
+def _add(out: list[Arg], spans: list[Arg]) -> None:
+    for span in spans:
+        if all(span.kb_id_ != o.kb_id_ for o in out):
+            out.append(span)
+
+
 def _spread(token: Token, types: set[str]) -> list[Arg]:
     """The entities of a noun phrase and of every phrase coordinated with it ("A, B and C")."""
     out: list[Arg] = []
     for tok in (token, *token.conjuncts):
-        for span in referent(tok, types):
-            if span not in out:
-                out.append(span)
+        _add(out, referent(tok, types))
     return out
+
+
+def _examples_of(token: Token) -> list[Token]:
+    """The heads of "including A and B" / "such as A" hung on a noun ("several cartels, including …")."""
+    heads = []
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("including", "like", "as"):
+            for p in child.children:
+                if p.dep_ == "pobj":
+                    heads += [p, *p.conjuncts]
+    return heads
+
+
+def designees(token: Token) -> list[Arg]:
+    """What a designation is of: the groups or people of a noun phrase and its coordinated phrases,
+    the examples it lists, a proper-noun chunk no entity covers (a new organisation), or, for "it"
+    and "the group", the group named before."""
+    out: list[Arg] = []
+    for tok in (token, *token.conjuncts):
+        found = referent(tok, DESIGNEE_TYPES)
+        if not found and (c := chunk(tok)) is not None:
+            found = [adopt(c, "Organization")]
+        if not found:
+            found = [e for t in _examples_of(tok) for e in designees(t)]
+        if not found:
+            found = previous_group(tok)
+        _add(out, found)
+    return out
+
+
+def _authorities(token: Token) -> list[Arg]:
+    """The authorities of a noun phrase and its coordinated phrases ("Germany and Austria")."""
+    return _spread(token, AUTHORITY_TYPES)
 
 
 # --- who acted ---------------------------------------------------------------------------------
@@ -65,22 +103,25 @@ def agent(verb: Token) -> list[Arg]:
     for child in verb.children:
         if child.dep_ == "agent":
             for t in child.children:
-                spans = referent(t, AUTHORITY_TYPES)
+                spans = _authorities(t)
                 if spans:
-                    return _first(spans)
+                    return spans
     for child in verb.children:
         if child.dep_ == "nsubj":
-            spans = referent(child, AUTHORITY_TYPES)
+            spans = _authorities(child)
             if not spans and child.lower_ == "it" and verb.dep_ in ("advcl", "conj") and verb.head == verb.sent.root:
                 state = subject_of(verb.sent.root)  # "The UK has not …, although it proscribed Hezbollah"
                 return [state] if state is not None and state.label_ in AUTHORITY_TYPES else []
-            return _first(spans)
+            return spans
     if any(c.dep_ == "auxpass" for c in verb.children):  # "is listed as a terrorist group by the US"
         for t in verb.subtree:
             if t.lower_ == "by" and t.dep_ in ("prep", "agent"):
-                spans = [s for p in t.children for s in referent(p, AUTHORITY_TYPES)]
+                spans = [s for p in t.children for s in _authorities(p)]
                 if spans:
-                    return _first(spans)
+                    return spans
+        states = where_passive(verb)
+        if states:
+            return states
     if verb.dep_ == "acl" and verb.head.dep_ == "attr":  # "X became the first country to designate Y"
         found = subject_of(verb.head.head)
         return [found] if found is not None else []
@@ -109,10 +150,25 @@ def by_phrase(verb: Token) -> list[Arg]:
     for t in verb.subtree:
         if t.lower_ == "by" and t.dep_ in ("prep", "agent") and not any(
                 a.pos_ == "VERB" and a != verb for a in t.ancestors if a.i > verb.i and verb in a.ancestors):
-            spans = [s for p in t.children for s in referent(p, AUTHORITY_TYPES)]
+            spans = [s for p in t.children for s in _authorities(p)]
             if spans:
-                return _first(spans)
-    return []
+                return spans
+    return where_passive(verb) if verb.tag_ == "VBN" else []
+
+
+def where_passive(verb: Token) -> list[Arg]:
+    """The states of "was banned in Germany and China" (a passive act placed in a state is that
+    state's act); "in 2019" or "in Syria" as a place of fighting are no states of this kind unless
+    the gazetteer or ISO 3166 says Country."""
+    found: list[Arg] = []
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"]
+    preps += [c for p in preps for c in p.conjuncts]
+    preps += [c for p in list(preps) for c in p.children if c.dep_ == "prep" and c.lower_ == "in"]
+    for prep in preps:
+        for p in prep.children:
+            if p.dep_ == "pobj":
+                _add(found, _spread(p, {"Country"}))
+    return found
 
 
 @role_finder
@@ -163,6 +219,22 @@ def objects(verb: Token) -> list[Arg]:
 
 
 @role_finder
+def designated(verb: Token) -> list[Arg]:
+    """What a designation verb acts on: its objects (and passive subject), coordinated, with new
+    names and antecedents (`designees`); for "declared that A and B are terrorist organisations",
+    the subjects of that clause."""
+    out: list[Arg] = []
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass", "oprd") or (child.dep_ == "nsubj" and verb.lemma_ == "be"):
+            _add(out, designees(child))
+        elif child.dep_ == "ccomp" and child.lemma_ == "be" and has_terror_word(child.subtree):
+            for subject in child.children:
+                if subject.dep_ == "nsubj":
+                    _add(out, designees(subject))
+    return out
+
+
+@role_finder
 def next_groups(tok: Token) -> list[Arg]:
     """When the parse does not attach the object: the first organisation after the verb, if no
     other verb, comma or terror word comes first ("… and designate Iran's Revolutionary Guards a …")."""
@@ -180,9 +252,9 @@ def passive_objects(verb: Token) -> list[Arg]:
     """What a passive participle is said of: its subject, or the noun it modifies."""
     for child in verb.children:
         if child.dep_ in ("nsubjpass", "nsubj"):
-            return referent(child, GROUP_TYPES)
+            return designees(child)
     if verb.dep_ in ("acl", "appos", "advcl"):
-        return referent(verb.head, GROUP_TYPES)
+        return designees(verb.head)
     return []
 
 
@@ -193,12 +265,12 @@ def group_before_list(verb: Token) -> list[Arg]:
     if target is None:
         return []
     return [e for e in verb.sent.ents if e.kb_id_ and verb.i + 1 <= e.start and e.end <= target.i
-            and e.label_ in GROUP_TYPES][:1]
+            and e.label_ in DESIGNEE_TYPES][:1]
 
 
 def nominal_of(noun: Token) -> list[Arg]:
     return [s for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
-            for p in c.children for s in referent(p, GROUP_TYPES)]
+            for p in c.children for s in designees(p)]
 
 
 def _owner_is_object(noun: Token, found: Arg) -> bool:
@@ -222,14 +294,13 @@ def revoked_objects(verb: Token) -> list[Arg]:
     found: list[Arg] = []
     for child in verb.children:
         if child.dep_ == "dobj" and lemma(child) in words("revoked_things"):
-            found = [s for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
-                     for p in c.children for s in referent(p, GROUP_TYPES)]
+            found = nominal_of(child)
             if not found and verb.dep_ == "conj":  # "designated X …, and … revoked the designation"
-                found = objects(verb.head)
+                found = designated(verb.head)
         elif child.dep_ == "prep" and child.lower_ == "from":
             lists = [t for t in child.children if t.lemma_.lower() in words("list_nouns")]
             if lists and has_terror_word(lists[0].subtree):
-                found = objects(verb)
+                found = designated(verb)
     return found
 
 

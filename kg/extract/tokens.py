@@ -115,7 +115,12 @@ def referent(token: Token, types: set[str] | None = None) -> list[Span]:
             return found
     for child in token.children:  # "the Iran-backed group Hezbollah": entity as compound of the head
         if child.dep_ in ("compound", "nmod") and entity_at(child) is not None and entity_at(child).end == token.i:
-            add(entity_at(child))
+            if entity_at(child).label_ in ("Location", "Country") and lemma(token) in words("group_nouns"):
+                from .chunks import adopt  # "the Sinaloa cartel": a place names the group
+
+                add(adopt(token.doc[entity_at(child).start:token.i + 1], "Organization"))
+            else:
+                add(entity_at(child))
     if token.dep_ == "appos":
         add(entity_at(token.head))
     if token.dep_ in ("attr",) and token.head.lemma_ == "be":
@@ -156,6 +161,52 @@ def antecedent(token: Token, types: set[str] | None) -> list[Span]:
                 add(ent)
                 break
     return found
+
+
+def previous_group(token: Token) -> list[Span]:
+    """The group "it", "they" or "the group" stands for: a group named earlier in its own sentence,
+    else the group that is the subject of the nearest sentence before (a subject "it" there passes its
+    own antecedent on), in this paragraph or the ones before (the engine links each paragraph to the
+    one before it); the last group named before, when no sentence has one as subject."""
+    pronoun = token.pos_ == "PRON" and token.lower_ in ("it", "they", "them")
+    described = (lemma(token) in words("group_nouns") and token.pos_ == "NOUN"
+                 and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children)
+                 and not any(c.dep_ in ("poss", "compound", "appos") for c in token.children))
+    if not (pronoun or described):
+        return []
+    if token.dep_ not in ("nsubj", "nsubjpass"):
+        for t in reversed(token.doc[token.sent.start:token.i]):
+            ent = entity_at(t)
+            if ent is not None and ent.label_ in GROUP_TYPES:
+                return [ent]
+    last = None
+    for sent in _sentences_before(token):
+        for root in (sent.root, *sent.root.conjuncts):
+            for child in root.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    ent = entity_at(child) or next((entity_at(t) for t in child.subtree if entity_at(t)), None)
+                    if ent is not None and ent.label_ in GROUP_TYPES:
+                        return [ent]
+        if last is None:
+            last = next((entity_at(t) for t in reversed(sent) if entity_at(t) is not None
+                         and entity_at(t).label_ in GROUP_TYPES), None)
+    return [last] if last is not None else []
+
+
+def _sentences_before(token: Token):
+    """The sentences before the token's, nearest first, across linked paragraphs (at most six)."""
+    doc, sents = token.doc, [s for s in token.doc.sents if s.end <= token.sent.start]
+    count = 0
+    while True:
+        for sent in reversed(sents):
+            yield sent
+            count += 1
+            if count >= 6:
+                return
+        doc = doc.user_data.get("kg_previous")
+        if doc is None:
+            return
+        sents = list(doc.sents)
 
 
 def subject_of(verb: Token) -> Span | None:
