@@ -19,7 +19,7 @@ from ..dates import resolve_date
 from ..model import Article, Claim, Entity, Mention, claim_id
 from .chunks import adopted
 from ..resources import schema
-from .finders import CHECKS, PAIR_FINDERS, ROLE_FINDERS, Arg, Binding
+from .finders import CHECKS, PAIR_FINDERS, ROLE_FINDERS, Arg, Binding, Memory
 from .lexicon import words
 from .modality import Context, context_of, reporting_subject
 from .rules import Rule, rules
@@ -77,12 +77,17 @@ def attempts(doc: Doc) -> list[Attempt]:
     """Every match of every rule in one parsed paragraph, in text order then rule order."""
     matcher, by_key = _matcher(doc.vocab)
     order = {r.id: i for i, r in enumerate(rules())}
-    out = []
+    matches = []
     for key, token_ids in matcher(doc):
         rule = by_key[key]
-        nodes = {node["RIGHT_ID"]: doc[i] for node, i in zip(rule.pattern, token_ids)}
-        out.append(_attempt(rule, nodes))
-    out.sort(key=lambda a: (a.nodes[a.rule.anchor].i, order[a.rule.id]))
+        matches.append((rule, {node["RIGHT_ID"]: doc[i] for node, i in zip(rule.pattern, token_ids)}))
+    matches.sort(key=lambda m: (m[1][m[0].anchor].i, order[m[0].id]))
+    memory = doc.user_data.setdefault("kg_memory", Memory())
+    out = []
+    for rule, nodes in matches:  # in text order, so what an act leaves in memory serves the sentences after it
+        attempt = _attempt(rule, nodes)
+        memory.remember(attempt.found)
+        out.append(attempt)
     return out
 
 
@@ -173,7 +178,11 @@ class Extraction:
 
 
 def link(paragraphs: list[tuple[int, Doc]]) -> None:
-    """Let each paragraph see the one before it, for "it" and "the group" (tokens.previous_group)."""
+    """Let each paragraph see the one before it, for "it" and "the group" (tokens.previous_group),
+    and share one memory of the article's acts (finders.implied_authority)."""
+    memory = Memory()
+    for _, doc in paragraphs:
+        doc.user_data["kg_memory"] = memory
     for (_, before), (_, doc) in zip(paragraphs, paragraphs[1:]):
         doc.user_data["kg_previous"] = before
 
@@ -204,6 +213,7 @@ def extract(article: Article, paragraphs: list[tuple[int, Doc]]) -> Extraction:
         mentions += named
     for paragraph in paragraphs:
         paragraph[1].user_data.pop("kg_previous", None)  # docs go to worker pipes: no chains of docs
+        paragraph[1].user_data.pop("kg_memory", None)
     return Extraction(list(claims.values()), entities, mentions)
 
 

@@ -29,6 +29,19 @@ class Binding:
     former: bool = False
 
 
+@dataclass
+class Memory:
+    """What the article has said so far that later sentences lean on: the authority of its last
+    designation ("Also blacklisted are …", "the government's list includes …")."""
+
+    authority: Arg | None = None
+
+    def remember(self, found) -> None:
+        for f in found:
+            if f.predicate == "DESIGNATED_AS_TERRORIST" and f.modality == "asserted":
+                self.authority = f.subject
+
+
 ROLE_FINDERS: dict[str, Callable[[Token], list[Arg]]] = {}
 PAIR_FINDERS: dict[str, Callable[[Token], list[Binding]]] = {}
 
@@ -83,6 +96,8 @@ def designees(token: Token) -> list[Arg]:
             found = [adopt(c, "Organization")]
         if not found:
             found = [e for t in _examples_of(tok) for e in designees(t)]
+        if not found:  # "far-right groups the Proud Boys and The Base"
+            found = [e for a in tok.children if a.dep_ == "appos" for e in designees(a)]
         if not found:
             found = previous_group(tok)
         _add(out, found)
@@ -90,8 +105,15 @@ def designees(token: Token) -> list[Arg]:
 
 
 def _authorities(token: Token) -> list[Arg]:
-    """The authorities of a noun phrase and its coordinated phrases ("Germany and Austria")."""
-    return _spread(token, AUTHORITY_TYPES)
+    """The authorities of a noun phrase and its coordinated phrases ("Germany and Austria"); a
+    proper-noun chunk no entity covers is a new organisation ("the Council of the Union")."""
+    out: list[Arg] = []
+    for tok in (token, *token.conjuncts):
+        found = referent(tok, AUTHORITY_TYPES)
+        if not found and not referent(tok) and (c := chunk(tok)) is not None:
+            found = [adopt(c, "Organization")]
+        _add(out, found)
+    return out
 
 
 # --- who acted ---------------------------------------------------------------------------------
@@ -108,7 +130,7 @@ def agent(verb: Token) -> list[Arg]:
                     return spans
     for child in verb.children:
         if child.dep_ == "nsubj":
-            spans = _authorities(child)
+            spans = _authorities(child) or officeholder_state(child) or pronoun_authority(child)
             if not spans and child.lower_ == "it" and verb.dep_ in ("advcl", "conj") and verb.head == verb.sent.root:
                 state = subject_of(verb.sent.root)  # "The UK has not …, although it proscribed Hezbollah"
                 return [state] if state is not None and state.label_ in AUTHORITY_TYPES else []
@@ -145,6 +167,62 @@ def agent(verb: Token) -> list[Arg]:
 
 
 @role_finder
+def remembered_authority(token: Token) -> list[Arg]:
+    """The authority of the article's last designation ("The designated groups are: …" after it)."""
+    remembered = token.doc.user_data.get("kg_memory")
+    return [remembered.authority] if remembered is not None and remembered.authority is not None else []
+
+
+@role_finder
+def implied_authority(verb: Token) -> list[Arg]:
+    """The authority of the article's last designation, for an act whose actor the sentence leaves
+    out: a passive with no "by", or a subject that is only "the government" or "it"."""
+    remembered = remembered_authority(verb)
+    if not remembered:
+        return []
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or verb.tag_ == "VBN"
+    vague = any(lemma(c) in words("government_nouns") or c.lower_ in ("it", "they") for c in subjects)
+    return remembered if (passive and not subjects) or vague else []
+
+
+def pronoun_authority(token: Token) -> list[Arg]:
+    """Who "it", "they" or "we" is in "the UK has announced that it will ban …": the subject of a
+    clause that governs it, else the last authority named before it in the sentence."""
+    if token.lower_ not in ("it", "they", "we") or token.pos_ != "PRON":
+        return []
+    for governor in token.head.ancestors:
+        for child in governor.children:
+            if child.dep_ == "nsubj" and child.i < token.i:
+                found = _authorities(child)
+                if found:
+                    return found
+    for t in reversed(token.doc[token.sent.start:token.i]):
+        ent = entity_at(t)
+        if ent is not None and ent.label_ in AUTHORITY_TYPES:
+            return [ent]
+    return []
+
+
+def officeholder_state(token: Token) -> list[Arg]:
+    """The state an officeholder acts for: "Israel's Defense Minister Benny Gantz", "the German
+    interior minister"."""
+    person = entity_at(token)
+    if person is None or person.label_ != "Person":
+        if lemma(token) not in words("office_titles"):
+            return []
+    elif not any(lemma(t) in words("office_titles") for t in token.doc[max(token.sent.start, person.start - 4):person.start]):
+        return []
+    for t in token.subtree:
+        ent = entity_at(t)
+        if ent is not None and ent.label_ == "Country":
+            return [ent]
+        if t.dep_ == "amod" and (state := actor_named(t.text)) is not None and state.label_ == "Country":
+            return [state]
+    return []
+
+
+@role_finder
 def by_phrase(verb: Token) -> list[Arg]:
     """The authority in a "by …" phrase of the verb's own clause."""
     for t in verb.subtree:
@@ -161,7 +239,8 @@ def where_passive(verb: Token) -> list[Arg]:
     state's act); "in 2019" or "in Syria" as a place of fighting are no states of this kind unless
     the gazetteer or ISO 3166 says Country."""
     found: list[Arg] = []
-    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"]
+    holders = [verb, *(c for c in verb.children if c.dep_ in ("oprd", "dobj", "attr"))]  # "named a group in Canada"
+    preps = [c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "in"]
     preps += [c for p in preps for c in p.conjuncts]
     preps += [c for p in list(preps) for c in p.children if c.dep_ == "prep" and c.lower_ == "in"]
     for prep in preps:
@@ -224,8 +303,9 @@ def designated(verb: Token) -> list[Arg]:
     names and antecedents (`designees`); for "declared that A and B are terrorist organisations",
     the subjects of that clause."""
     out: list[Arg] = []
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
     for child in verb.children:
-        if child.dep_ in ("dobj", "nsubjpass", "oprd") or (child.dep_ == "nsubj" and verb.lemma_ == "be"):
+        if child.dep_ in ("dobj", "nsubjpass", "oprd") or (child.dep_ == "nsubj" and (verb.lemma_ == "be" or passive)):
             _add(out, designees(child))
         elif child.dep_ == "ccomp" and child.lemma_ == "be" and has_terror_word(child.subtree):
             for subject in child.children:
@@ -318,6 +398,78 @@ def terror_list_after(verb: Token) -> Token | None:
     return None
 
 
+def _list_noun(subject: Token) -> Token | None:
+    """The list, or the designated things, a subject phrase names: "the government's blacklist",
+    "the designated groups", "organisations listed under the Act", "the cartels given the designations"."""
+    for t in subject.subtree:
+        if lemma(t) in words("list_nouns") or lemma(t) in words("designation_nouns") \
+                or t.lower_ in words("designated_participles"):
+            return t
+    return None
+
+
+def terror_members(verb: Token) -> bool:
+    """The verb lists what is on a terror list: its subject names a list or designated things and a
+    terror word (or a designated participle) is in the subject; with "be", the subject is the
+    designated things themselves ("the designated groups are: …"), not a designation ("the designation
+    would be a response")."""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    noun = _list_noun(subject) if subject is not None else None
+    if noun is None:
+        return False
+    words_of = list(subject.subtree)
+    participle = any(t.lower_ in words("designated_participles") for t in words_of)
+    if lemma(verb) == "be" and not (participle or lemma(noun) in words("list_nouns")):
+        return False
+    return has_terror_word(words_of) or participle or lemma(noun) == "blacklist"
+
+
+@role_finder
+def list_holder(verb: Token) -> list[Arg]:
+    """Whose list the subject names: its possessor, or the authority of a "by" phrase inside it."""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    noun = _list_noun(subject) if subject is not None else None
+    if noun is None:
+        return []
+    holder = possessor(noun)
+    if holder is not None and holder.label_ in AUTHORITY_TYPES:
+        return [holder]
+    for t in subject.subtree:
+        if t.lower_ == "by" and t.dep_ in ("prep", "agent"):
+            spans = [s for p in t.children for s in _authorities(p)]
+            if spans:
+                return spans
+    return []
+
+
+@role_finder
+def members(verb: Token) -> list[Arg]:
+    """Every group or person named after the verb: "… include A, B, and the neo-Nazi group C",
+    "… are: A; B; C" (an "or" gives another name of the one before, not another group)."""
+    out: list[Arg] = []
+    doc, sent = verb.doc, verb.sent
+    i, after_or = verb.i + 1, False
+    while i < sent.end:
+        tok = doc[i]
+        if tok.lower_ == "or":
+            after_or = True
+        elif tok.text in (",", ";", ":") or tok.lower_ == "and":
+            after_or = False
+        ent = entity_at(tok)
+        if ent is not None:
+            if ent.label_ in DESIGNEE_TYPES and not after_or:
+                _add(out, [ent])
+            i = ent.end
+            continue
+        if (c := chunk(tok)) is not None:
+            if not after_or:
+                _add(out, [adopt(c, "Organization")])
+            i = c.end
+            continue
+        i += 1
+    return out
+
+
 # --- checks a rule can require ------------------------------------------------------------------
 
 def verbal(tok: Token) -> bool:
@@ -326,8 +478,14 @@ def verbal(tok: Token) -> bool:
 
 
 def terror_clause(tok: Token) -> bool:
-    """The act is a terror designation: a strong verb, or a terror word in its clause."""
-    return lemma(tok) in words("strong_verbs") or has_terror_word(clause_after(tok))
+    """The act is a terror designation: a strong verb, a terror word in its clause, or a ban verb
+    whose object is a group ("Germany outlawed Hezbollah", not "banned the import of …")."""
+    if lemma(tok) in words("strong_verbs") or has_terror_word(clause_after(tok)):
+        return True
+    if lemma(tok) not in words("ban_verbs"):
+        return False
+    return any(ent.label_ in GROUP_TYPES for c in tok.children if c.dep_ in ("dobj", "nsubjpass")
+               for ent in referent(c, GROUP_TYPES))
 
 
 def participle_by(tok: Token) -> bool:
@@ -345,7 +503,7 @@ def terror_in_subtree(tok: Token) -> bool:
 
 
 CHECKS: dict[str, Callable[[Token], bool]] = {
-    f.__name__: f for f in (verbal, terror_clause, participle_by, terror_list, terror_in_subtree)}
+    f.__name__: f for f in (verbal, terror_clause, participle_by, terror_list, terror_in_subtree, terror_members)}
 
 
 # --- pair finders: adjectival forms -------------------------------------------------------------

@@ -100,11 +100,15 @@ def context_of(trigger: Token) -> Context:
             return Context("pending", tok)
         if is_call(tok):
             return _call_context(tok, below)
+        if tok.lemma_ in words("necessity_verbs") and below.dep_ == "xcomp" and i == 1:  # "they will have to designate"
+            return Context("called_for", tok, reporting_subject(tok), subject_of(tok))
     aux = [c for c in trigger.children if c.dep_ == "aux"]
     have_to = any(c.lemma_ == "have" for c in aux) and any(c.lower_ == "to" for c in aux)
     for child in aux:
         if child.lower_ in words("modals") or have_to:
             return Context("called_for", child, reporting_subject(trigger), subject_of(trigger))
+        if child.lower_ in words("hedges"):
+            return Context("pending", child)
     before = text[max(0, trigger.idx - sent.start_char - 40):trigger.idx - sent.start_char]
     if any(p in before for p in words("denial_phrases")):
         return Context("denied")

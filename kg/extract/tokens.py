@@ -104,8 +104,9 @@ def referent(token: Token, types: set[str] | None = None) -> list[Span]:
     if found:
         return found
     if lemma(token) in words("government_nouns"):  # "Canada's government", "German authorities"
-        for child in token.children:
-            if child.dep_ in ("poss", "compound", "amod"):
+        for child in [*token.children, *(p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                                         for p in c.children)]:  # "the Government of Canada"
+            if child.dep_ in ("poss", "compound", "amod", "pobj"):
                 state = entity_at(child)
                 if state is None and child.dep_ == "amod":
                     state = actor_named(child.text)
