@@ -101,6 +101,8 @@ def context_of(trigger: Token) -> Context:
         if is_call(tok):
             return _call_context(tok, below)
         if tok.lemma_ in words("necessity_verbs") and below.dep_ == "xcomp" and i == 1:  # "they will have to designate"
+            if any(c.lower_ == "yet" for c in tok.children):  # "has yet to designate"
+                return Context("denied", tok, subject_of(tok))
             return Context("called_for", tok, reporting_subject(tok), subject_of(tok))
     aux = [c for c in trigger.children if c.dep_ == "aux"]
     have_to = any(c.lemma_ == "have" for c in aux) and any(c.lower_ == "to" for c in aux)
