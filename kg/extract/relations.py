@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from .chunks import adopt, chunk
 from .finders import Binding, objects, pair_finder
 from .lexicon import words
-from .modality import context_of
-from .tokens import GROUP_TYPES, entity_at, lemma, possessor, referent, role_word, subject_of
+from .tokens import GROUP_TYPES, entity_at, lemma, possessor, previous_group, referent, role_word, subject_of
 
 
 def _deputy(role: Token) -> bool:
@@ -25,17 +25,42 @@ def _person(token: Token) -> Span | None:
     return ent if ent is not None and ent.label_ == "Person" and ent.start == token.i else None
 
 
+def _possessive(span: Span) -> bool:
+    doc = span.doc
+    return span.end < len(doc) and doc[span.end].lower_ in ("'s", "'")
+
+
 def org_after_of(role: Token) -> Span | None:
-    """The organisation in "ROLE of (the adj noun) ORG": only words that describe may stand between."""
+    """The organisation in "ROLE of (the adj noun) ORG": only words that describe may stand between;
+    a possessor on the way is passed ("head of Iran's IRGC's Quds Force"), and a proper-noun chunk
+    no entity covers is a new organisation ("leader of Jamaat Nusrat al-Islam")."""
     doc = role.doc
-    if role.i + 1 >= role.sent.end or doc[role.i + 1].lower_ not in ("of", "for"):
+    if role.i + 1 >= role.sent.end or doc[role.i + 1].lower_ not in ("of", "for", "to"):
         return None
-    for t in doc[role.i + 2:min(role.sent.end, role.i + 9)]:
+    t = doc[role.i + 2] if role.i + 2 < role.sent.end else None
+    owner = None  # a possessive group passed on the way: the answer if nothing follows it
+    while t is not None and t.i < min(role.sent.end, role.i + 16):
         ent = entity_at(t)
         if ent is not None:
-            return ent if ent.label_ in GROUP_TYPES else None
-        if t.text in (",", ";", ".", "(") or t.pos_ in ("VERB", "AUX", "ADP") and t.lower_ != "of":
-            return None
+            if _possessive(ent) or (ent.end < len(doc) and doc[ent.end].text == "("):
+                owner = owner or (ent if ent.label_ in GROUP_TYPES else None)
+                t = doc[ent.end + 1] if ent.end + 1 < role.sent.end else None
+                continue
+            return ent if ent.label_ in GROUP_TYPES else owner
+        if (c := chunk(t)) is not None and not _possessive(c):
+            return adopt(c, "Organization")
+        if t.text in (",", ";", ".") or t.pos_ in ("VERB", "AUX", "ADP") and t.lower_ != "of":
+            return owner
+        t = doc[t.i + 1] if t.i + 1 < role.sent.end else None
+    return owner
+
+
+def _owner_group(noun: Token) -> Span | None:
+    """The group that owns a role or unit noun: "Hamas's leader", "its armed wing", "the group's chief"."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            found = referent(child, GROUP_TYPES) or previous_group(child)
+            return found[0] if found else None
     return None
 
 
@@ -101,17 +126,17 @@ def title_then_name(role: Token) -> list[Binding]:
     """"the head of Hamas' political bureau, Ismail Haniyeh"."""
     if role.pos_ not in ("NOUN", "PROPN", "ADJ") or _deputy(role):
         return []
-    org = org_after_of(role)
+    org = org_after_of(role) or _owner_group(role)  # "the group's former leader, X"
     if org is None:
         return []
     sent = role.sent
-    tail = sent.doc[org.end:min(sent.end, org.end + 6)]
+    tail = sent.doc[max(org.end, role.i + 1):min(sent.end, max(org.end, role.i + 1) + 6)]
     comma = next((t for t in tail if t.text == ","), None)
     if comma is not None and comma.i + 1 < sent.end:
         person = entity_at(sent.doc[comma.i + 1])
         if person is not None and person.label_ == "Person" and not any(
-                entity_at(t) is not None for t in sent.doc[org.end:comma.i]):
-            return [Binding(person, org, role_word(role))]
+                entity_at(t) is not None for t in sent.doc[max(org.end, role.i + 1):comma.i]):
+            return [Binding(person, org, role_word(role), _is_former(sent.doc[max(sent.start, role.i - 3):role.i]))]
     return []
 
 
@@ -132,7 +157,7 @@ def role_predicate(role: Token) -> list[Binding]:
     """"Soleimani … was the head of the Quds Force", "As the head of the IRGC Quds Force, Suleimani"."""
     if role.pos_ not in ("NOUN", "PROPN", "ADJ") or _deputy(role):
         return []
-    org = org_after_of(role)
+    org = org_after_of(role) or _owner_group(role)
     person = _copula_or_as_subject(role) if org is not None else None
     if person is None:
         return []
@@ -142,9 +167,9 @@ def role_predicate(role: Token) -> list[Binding]:
 def _led_thing(verb: Token) -> Span | None:
     """What "led by X" describes: after a comma, the subject of the main clause; else its head."""
     doc = verb.doc
-    for child in verb.children:  # "The Quds Force was led by …"
+    for child in verb.children:  # "The Quds Force was led by …", "It is led by …"
         if child.dep_ == "nsubjpass":
-            spans = referent(child, GROUP_TYPES)
+            spans = referent(child, GROUP_TYPES) or previous_group(child)
             if spans:
                 return spans[0]
     previous = doc[verb.i - 1] if verb.i > verb.sent.start else None
@@ -165,6 +190,8 @@ def led_by(verb: Token) -> list[Binding]:
     if not by:
         return []
     people = [entity_at(t) for t in by[0].subtree if entity_at(t) is not None]
+    if not people:  # "led by the drug lord “El Chapo”": a name the NER missed
+        people = [adopt(c, "Person") for t in by[0].subtree if (c := chunk(t)) is not None][:1]
     org = _led_thing(verb)
     if people and people[0].label_ == "Person" and org is not None:
         return [Binding(people[0], org, verb.lemma_, _is_former(verb.children))]
@@ -174,28 +201,108 @@ def led_by(verb: Token) -> list[Binding]:
 @pair_finder
 def leads_verb(verb: Token) -> list[Binding]:
     """"Soleimani led the Quds Force"."""
-    if any(c.dep_ == "agent" for c in verb.children):
+    if any(c.dep_ in ("agent", "neg") for c in verb.children):
         return []
-    subject, led = subject_of(verb), objects(verb)
+    subject = subject_of(verb) or (subject_of(verb.head) if verb.dep_ == "xcomp" else None)  # "was chosen to lead"
+    led = objects(verb) or [g for c in verb.children if c.dep_ == "dobj" for g in previous_group(c)]
     if subject is not None and subject.label_ == "Person" and led:
         return [Binding(subject, led[0], verb.lemma_, verb.tag_ == "VBD" or _is_former(verb.children))]
     return []
 
 
+@pair_finder
+def possessive_leader(token: Token) -> list[Binding]:
+    """"General Hamdan's Rapid Support Force": a person's own armed group."""
+    person = _person(token)
+    if person is None or not _possessive(person):
+        return []
+    head = person.root.head
+    org = entity_at(head)
+    if org is None or org.label_ not in GROUP_TYPES or org.start <= person.start:
+        return []
+    return [Binding(person, org)]
+
+
 # --- units ----------------------------------------------------------------------------------------
+
+def _named_after(noun: Token, end: int) -> list[Span]:
+    """The group named in apposition right after a unit's phrase ("its armed wing, the Qassam
+    Brigades"; "the military wing of Hamas, the Qassam Brigade"), wherever the parser hung it."""
+    doc = noun.doc
+    if end + 1 >= noun.sent.end or doc[end].text != ",":
+        return []
+    first = doc[end + 1] if doc[end + 1].lower_ != "the" else doc[end + 2]
+    ent = entity_at(first)
+    if ent is not None and ent.label_ in GROUP_TYPES and ent.root.dep_ == "appos":
+        return [ent]
+    return []
+
+
+def wing(noun: Token) -> Span | None:
+    """A wing named only by its parent — "Hezbollah's military wing", "the armed wing of Hamas" — as
+    a body of its own, when no name stands beside it."""
+    if lemma(noun) not in words("wing_nouns") or any(c.dep_ == "appos" for c in noun.children):
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss" and entity_at(c) is not None), None)
+    if owner is not None and entity_at(owner).label_ in GROUP_TYPES:
+        return adopt(noun.doc[entity_at(owner).start:noun.i + 1], "Organization")
+    parent = org_after_of(noun)
+    definite = any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)  # "a wing of" names no body
+    if parent is not None and definite:
+        start = min([c.i for c in noun.children if c.dep_ in ("amod", "compound")] + [noun.i])
+        return adopt(noun.doc[start:parent.end], "Organization")
+    return None
+
+
+def _units(noun: Token) -> list[Span]:
+    """What a unit noun is said of: the phrase it stands in apposition to ("X, a wing of Y"), the
+    name in apposition to it ("its elite faction, the Majeed Brigade"), or the subject of a copula."""
+    if noun.dep_ == "appos":
+        return referent(noun.head, GROUP_TYPES)
+    if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        return [u for c in noun.head.children if c.dep_ == "nsubj" for u in referent(c, GROUP_TYPES)]
+    named = [u for c in noun.children if c.dep_ in ("appos", "compound") for u in referent(c, GROUP_TYPES)]
+    parent = org_after_of(noun)
+    named = named or _named_after(noun, parent.end if parent is not None else noun.i + 1)
+    if named:
+        return named
+    own = wing(noun)
+    return [own] if own is not None else []
+
 
 @pair_finder
 def unit_of(noun: Token) -> list[Binding]:
-    """"the Quds Force, a wing of the IRGC", "X is the armed wing of Y"."""
-    parent = org_after_of(noun)
+    """"the Quds Force, a wing of the IRGC", "X is the armed wing of Y", "its elite faction, the Majeed
+    Brigade", "Al Qaeda's Sahel branch JNIM", "Hezbollah's military wing"."""
+    parent = org_after_of(noun) or _owner_group(noun)
     if parent is None:
         return []
-    units: list[Span] = []
-    if noun.dep_ == "appos":
-        units = referent(noun.head, GROUP_TYPES)
-    elif noun.dep_ == "attr" and noun.head.lemma_ == "be":
-        units = [u for c in noun.head.children if c.dep_ == "nsubj" for u in referent(c, GROUP_TYPES)]
-    return [Binding(unit, parent) for unit in units if unit != parent]
+    return [Binding(unit, parent) for unit in _units(noun) if unit.kb_id_ != parent.kb_id_]
+
+
+def _group_or_name(token: Token) -> list[Span]:
+    found = referent(token, GROUP_TYPES)
+    if not found and (c := chunk(token)) is not None:
+        found = [adopt(c, "Organization")]
+    return found
+
+
+@pair_finder
+def operates_under(verb: Token) -> list[Binding]:
+    """"X, a militia operating under Y", "X falls under Y", "X is affiliated with Y"."""
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("under", "with", "to")]
+    if lemma(verb) in words("under_verbs"):
+        preps = [p for p in preps if p.lower_ == "under"]
+    parents = [s for p in preps for c in p.children if c.dep_ == "pobj" for s in _group_or_name(c)]
+    if not parents:
+        return []
+    units = [s for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for s in referent(c, GROUP_TYPES)]
+    if not units and verb.dep_ in ("acl", "amod", "relcl"):
+        head = verb.head
+        units = referent(head, GROUP_TYPES) or (referent(head.head, GROUP_TYPES) if head.dep_ in ("attr", "appos") else [])
+        if not units and head.dep_ == "attr":
+            units = [u for c in head.head.children if c.dep_ == "nsubj" for u in referent(c, GROUP_TYPES)]
+    return [Binding(u, p) for u in units for p in parents if u.kb_id_ != p.kb_id_]
 
 
 @pair_finder
@@ -203,8 +310,8 @@ def possessive_unit(noun: Token) -> list[Binding]:
     """"The Guards' prized foreign operations unit is the Quds Force"."""
     if org_after_of(noun) is not None:
         return []
-    parent = possessor(noun)
-    if parent is None or parent.label_ not in GROUP_TYPES or noun.dep_ != "nsubj" or noun.head.lemma_ != "be":
+    parent = _owner_group(noun)
+    if parent is None or noun.dep_ != "nsubj" or noun.head.lemma_ != "be":
         return []
     return [Binding(unit, parent) for c in noun.head.children if c.dep_ == "attr"
             for unit in referent(c, GROUP_TYPES) if unit.kb_id_ != parent.kb_id_]
@@ -225,15 +332,32 @@ def belongs_to(tok: Token) -> list[Binding]:
 @pair_finder
 def nominal_support(noun: Token) -> list[Binding]:
     """"Tehran's support for the Houthis", "Iran's proxy Hezbollah"."""
-    backer = possessor(noun)
+    prep_objects = {c.lower_: [s for p in c.children for s in referent(p)] for c in noun.children if c.dep_ == "prep"}
+    if prep_objects.get("from"):  # "BLA is receiving support from India"
+        verb = noun.head if noun.dep_ == "dobj" else None
+        backed = referent_subject(verb) if verb is not None and lemma(verb) in words("receive_verbs") else []
+        return [Binding(prep_objects["from"][0], b) for b in backed if b.kb_id_ != prep_objects["from"][0].kb_id_]
+    backer = possessor(noun) or _serving_as(noun)
     if backer is None:
         return []
     if lemma(noun) == "proxy":
         backed = referent(noun, GROUP_TYPES)
     else:
-        backed = [s for c in noun.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "to")
-                  for p in c.children for s in referent(p, GROUP_TYPES)]
+        backed = [s for k in ("for", "of", "to") for s in prep_objects.get(k, []) if s.label_ in GROUP_TYPES]
     return [Binding(backer, t) for t in backed if t.kb_id_ != backer.kb_id_]
+
+
+def referent_subject(verb: Token) -> list[Span]:
+    return [s for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for s in referent(c, GROUP_TYPES)]
+
+
+def _serving_as(noun: Token) -> Span | None:
+    """"X serves as a fundraiser for Y", "X is a front for Y": the subject of the copula."""
+    verb = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "as" else noun.head if noun.dep_ == "attr" else None
+    if verb is None:
+        return None
+    found = referent_subject(verb)
+    return found[0] if found else None
 
 
 @pair_finder
@@ -243,8 +367,13 @@ def backed_by(verb: Token) -> list[Binding]:
     if not by or any(c.dep_ == "neg" for c in verb.children):
         return []
     backed = [s for c in verb.children if c.dep_ == "nsubjpass" for s in referent(c, GROUP_TYPES)]
-    if not backed and verb.dep_ == "acl":
-        backed = referent(verb.head, GROUP_TYPES)
+    first = verb
+    while first.dep_ == "conj" and first.head.pos_ == "VERB":  # "trained, armed and financed by Iran"
+        first = first.head
+    if not backed and first is not verb:
+        backed = [s for c in first.children if c.dep_ == "nsubjpass" for s in referent(c, GROUP_TYPES)]
+    if not backed and first.dep_ == "acl":
+        backed = referent(first.head, GROUP_TYPES)
     return [Binding(by[0], b) for b in backed if b.kb_id_ != by[0].kb_id_]
 
 

@@ -45,6 +45,8 @@ def role_word(tok: Token) -> str | None:
         joined = f"{tok.nbor(-2).lower_}-{tok.lower_}"
         if joined in roles:
             return joined
+    if tok.i >= 1 and f"{tok.nbor(-1).lower_} {tok.lower_}" in roles:  # "secretary general"
+        return f"{tok.nbor(-1).lower_} {tok.lower_}"
     return None
 
 
@@ -103,6 +105,14 @@ def referent(token: Token, types: set[str] | None = None) -> list[Span]:
                 add(span)
     if found:
         return found
+    if lemma(token) in words("legislature_nouns"):  # "Canada's Parliament": a body of its own
+        owner = next((c for c in token.children if c.dep_ in ("poss", "compound", "amod") and entity_at(c) is not None
+                      and entity_at(c).label_ == "Country"), None)
+        if owner is not None:
+            from .chunks import adopt
+
+            add(adopt(token.doc[entity_at(owner).start:token.i + 1], "Organization"))
+            return found
     if lemma(token) in words("government_nouns"):  # "Canada's government", "German authorities"
         for child in [*token.children, *(p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                                          for p in c.children)]:  # "the Government of Canada"
@@ -169,7 +179,7 @@ def previous_group(token: Token) -> list[Span]:
     else the group that is the subject of the nearest sentence before (a subject "it" there passes its
     own antecedent on), in this paragraph or the ones before (the engine links each paragraph to the
     one before it); the last group named before, when no sentence has one as subject."""
-    pronoun = token.pos_ == "PRON" and token.lower_ in ("it", "they", "them")
+    pronoun = token.pos_ == "PRON" and token.lower_ in ("it", "they", "them", "its", "their")
     described = (lemma(token) in words("group_nouns") and token.pos_ == "NOUN"
                  and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children)
                  and not any(c.dep_ in ("poss", "compound", "appos") for c in token.children))
