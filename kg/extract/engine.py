@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from ..dates import resolve_date
+from ..gazetteer import gazetteer
 from ..model import Article, Claim, Entity, Mention, claim_id
 from .chunks import adopted
 from ..resources import schema
@@ -23,7 +24,7 @@ from .finders import CHECKS, PAIR_FINDERS, ROLE_FINDERS, Arg, Binding, Memory
 from .lexicon import words
 from .modality import Context, context_of, reporting_subject
 from .rules import Rule, rules
-from .tokens import lemma, register_extensions
+from .tokens import Named, lemma, register_extensions
 
 
 @dataclass
@@ -203,6 +204,9 @@ def extract(article: Article, paragraphs: list[tuple[int, Doc]]) -> Extraction:
                 claim = to_claim(article, offset, f)
                 if claim is not None:
                     claims.setdefault(claim_id(article.id, claim), claim)
+                    for arg in (f.subject, f.object, f.addressee):  # named inside a word: "U.N.-designated"
+                        if isinstance(arg, Named) and arg.kb_id_ not in entities:
+                            entities[arg.kb_id_] = gazetteer().entities[arg.kb_id_]
         new, named = adopted(offset, doc)
         for key, entity in new.items():
             if key in entities:

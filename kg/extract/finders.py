@@ -14,7 +14,7 @@ from spacy.tokens import Span, Token
 from .chunks import adopt, chunk
 from .lexicon import words
 from .tokens import (AUTHORITY_TYPES, DESIGNEE_TYPES, GROUP_TYPES, Named, actor_named, clause_after, entity_at,
-                     has_terror_word, hyphen_tail, lemma, possessor, previous_group, referent, subject_of)
+                     has_terror_word, hyphen_tail, lemma, possessor, previous_group, referent, role_word, subject_of)
 
 Arg = Span | Named
 
@@ -516,51 +516,91 @@ def _hyphen_actor(tok: Token) -> Arg | None:
     return actor_named(doc[tok.i - 2].text) if actor is None else actor
 
 
-def _described(tok: Token, actor: Arg) -> Span | None:
-    """The organisation a pre-modifier describes: the next one in the same noun phrase, else (for
-    an apposition after a comma) the one just before it."""
+def _described(tok: Token, actor: Arg, types: set[str] = GROUP_TYPES) -> Arg | None:
+    """What a pre-modifier describes: the next entity in the same noun phrase, or one its head noun
+    leads to ("the Turkish-backed militants from the Syrian National Army"), "the group" named
+    before, the subject of a copula ("X is the U.S.-designated emir"), else (for an apposition after a
+    comma) the entity just before it."""
     doc, sent = tok.doc, tok.sent
     start = actor.start if isinstance(actor, Span) else tok.i
-    for t in doc[tok.i + 1:min(sent.end, tok.i + 5)]:
-        if t.text in (",", ";", "(", ")") or t.pos_ == "VERB":
+    for t in doc[tok.i + 1:min(sent.end, tok.i + 8)]:
+        if t.text in (",", ";", "(", ")") or t.pos_ in ("VERB", "ADP"):
             break
         ent = entity_at(t)
-        if ent is not None and ent.label_ in GROUP_TYPES and ent.kb_id_ != actor.kb_id_:
+        if ent is not None and ent.label_ in types and ent.kb_id_ != actor.kb_id_:
             return ent
+    head = tok
+    while head.dep_ == "conj":  # "the U.S.- and U.N.-designated leader"
+        head = head.head
+    head = head.head if head.dep_ in ("amod", "compound", "nmod", "npadvmod") else None
+    if head is not None and entity_at(head) is None:
+        after_comma = head.left_edge.i > sent.start and doc[head.left_edge.i - 1].text == ","
+        if head.dep_ == "attr" and head.head.lemma_ == "be" and not after_comma:
+            subject = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+            found = referent(subject, types) if subject is not None else []
+            if not found and subject is not None and (c := chunk(subject)) is not None:
+                found = [adopt(c, "Person" if role_word(head) or lemma(head) in words("person_nouns") else "Organization")]
+            if found:
+                return found[0]
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("from", "of", "called", "known"):
+                for ent in (entity_at(t) for t in prep.subtree):
+                    if ent is not None and ent.label_ in types:
+                        return ent
+        found = previous_group(head)
+        if found:
+            return found[0]
     before = list(doc[sent.start:start])
     lead = [t for t in before[-3:] if t.pos_ in ("DET", "ADJ", "PUNCT") or t.lower_ in ("a", "an", "the")]
     if before and any(t.text == "," for t in before[-3:]) or lead and before[-len(lead) - 1:-len(lead)] and \
             before[-len(lead) - 1].text == ",":
         for t in reversed(before[-10:]):
             ent = entity_at(t)
-            if ent is not None and ent.label_ in GROUP_TYPES:
+            if ent is not None and ent.label_ in types:
                 return ent
             if t.text in (";", "."):
                 break
     return None
 
 
-def _adjectival(tok: Token, needs_terror: bool) -> list[Binding]:
+def _hyphen_actors(tok: Token) -> list[Arg]:
+    """The prefixes of "U.S.-designated", and of "Rwanda- and Uganda-backed" (every coordinated one)."""
+    doc = tok.doc
+    first = _hyphen_actor(tok)
+    actors = [first] if first is not None else []
+    i = tok.i - (1 if "-" in tok.text[1:] else 3)  # the token before this compound
+    while i >= 2 and doc[i].lower_ in ("and", "or", ",") and doc[i - 1].text.endswith("-"):
+        found = actor_named(doc[i - 1].text.rstrip("-")) if len(doc[i - 1].text) > 1 else entity_at(doc[i - 2])
+        if found is None and doc[i - 1].text == "-":
+            found = entity_at(doc[i - 2]) or actor_named(doc[i - 2].text)
+        if found is not None:
+            actors.append(found)
+        i -= 2 if len(doc[i - 1].text) > 1 else 3
+    return actors
+
+
+def _adjectival(tok: Token, needs_terror: bool, types: set[str]) -> list[Binding]:
     if hyphen_tail(tok) is None or tok.i < 1:
         return []
-    actor = _hyphen_actor(tok)
-    if actor is None:
+    actors = _hyphen_actors(tok)
+    if not actors:
         return []
-    if needs_terror and not has_terror_word(tok.doc[tok.i:min(len(tok.doc), tok.i + 4)]):
+    strong = lemma(tok) in words("strong_verbs") or (hyphen_tail(tok) or "").removesuffix("d") in words("strong_verbs")
+    if needs_terror and not strong and not has_terror_word(tok.doc[tok.i:min(len(tok.doc), tok.i + 4)]):
         return []
-    target = _described(tok, actor)
-    if target is None or target.kb_id_ == actor.kb_id_:
+    target = _described(tok, actors[0], types)
+    if target is None:
         return []
-    return [Binding(actor, target)]
+    return [Binding(actor, target) for actor in actors if actor.kb_id_ != target.kb_id_]
 
 
 @pair_finder
 def designated_adjective(tok: Token) -> list[Binding]:
     """"a U.S.-designated terrorist organization": the prefix designates what the phrase describes."""
-    return _adjectival(tok, needs_terror=True)
+    return _adjectival(tok, needs_terror=True, types=DESIGNEE_TYPES)
 
 
 @pair_finder
 def backed_adjective(tok: Token) -> list[Binding]:
     """"the Iran-backed group Hezbollah": the prefix backs what the phrase describes."""
-    return _adjectival(tok, needs_terror=False)
+    return _adjectival(tok, needs_terror=False, types=GROUP_TYPES)

@@ -189,7 +189,7 @@ def led_by(verb: Token) -> list[Binding]:
     by = [c for c in verb.children if c.dep_ == "agent"]
     if not by:
         return []
-    people = [entity_at(t) for t in by[0].subtree if entity_at(t) is not None]
+    people = [e for t in by[0].subtree if (e := entity_at(t)) is not None and e.label_ == "Person"]
     if not people:  # "led by the drug lord “El Chapo”": a name the NER missed
         people = [adopt(c, "Person") for t in by[0].subtree if (c := chunk(t)) is not None][:1]
     org = _led_thing(verb)
