@@ -7,7 +7,7 @@ Every finder takes the token of the pattern node it is bound to ("trigger" unles
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
@@ -35,11 +35,13 @@ class Memory:
     designation ("Also blacklisted are …", "the government's list includes …")."""
 
     authority: Arg | None = None
+    designated: list[Arg] = field(default_factory=list)  # what that designation was of
 
     def remember(self, found) -> None:
-        for f in found:
-            if f.predicate == "DESIGNATED_AS_TERRORIST" and f.modality == "asserted":
-                self.authority = f.subject
+        acts = [f for f in found if f.predicate == "DESIGNATED_AS_TERRORIST" and f.modality == "asserted"]
+        if acts:
+            self.authority = acts[-1].subject
+            self.designated = [f.object for f in acts]
 
 
 ROLE_FINDERS: dict[str, Callable[[Token], list[Arg]]] = {}
@@ -110,10 +112,18 @@ def _authorities(token: Token) -> list[Arg]:
     out: list[Arg] = []
     for tok in (token, *token.conjuncts):
         found = referent(tok, AUTHORITY_TYPES)
-        if not found and not referent(tok) and (c := chunk(tok)) is not None:
-            found = [adopt(c, "Organization")]
+        if not found and not referent(tok) and (c := chunk(tok)) is not None and _body_name(c):
+            owner = next((entity_at(p) for p in c.root.children if p.dep_ == "poss" and entity_at(p) is not None
+                          and entity_at(p).label_ == "Country"), None)  # "Russia's Supreme Court"
+            found = [adopt(c.doc[owner.start:c.end] if owner is not None else c, "Organization")]
         _add(out, found)
     return out
+
+
+def _body_name(span: Span) -> bool:
+    """A name that can be an authority: one of its words names a body ("Council", "Ministry",
+    "Court") and none is a digit or a slash (datelines, bylines)."""
+    return any(lemma(t) in words("body_words") for t in span) and not any(t.like_num or "/" in t.text for t in span)
 
 
 # --- who acted ---------------------------------------------------------------------------------
@@ -144,6 +154,12 @@ def agent(verb: Token) -> list[Arg]:
         states = where_passive(verb)
         if states:
             return states
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":  # "the government's decision / failure to ban X"
+        owner = next((c for c in verb.head.children if c.dep_ == "poss"), None)
+        if owner is not None:
+            found = _authorities(owner) or (remembered_authority(verb) if lemma(owner) in words("government_nouns") else [])
+            if found:
+                return found
     if verb.dep_ == "acl" and verb.head.dep_ == "attr":  # "X became the first country to designate Y"
         found = subject_of(verb.head.head)
         return [found] if found is not None else []
@@ -187,11 +203,14 @@ def implied_authority(verb: Token) -> list[Arg]:
 
 
 def pronoun_authority(token: Token) -> list[Arg]:
-    """Who "it", "they" or "we" is in "the UK has announced that it will ban …": the subject of a
-    clause that governs it, else the last authority named before it in the sentence."""
-    if token.lower_ not in ("it", "they", "we") or token.pos_ != "PRON":
+    """Who "it", "they" or "we" is in "the UK has announced that it will ban …" (or "its" in "… said X
+    is on its list"): the subject of a clause that governs it, else the last authority named before it
+    in the sentence."""
+    if token.lower_ not in ("it", "they", "we", "its", "their", "our") or token.pos_ != "PRON":
         return []
-    for governor in token.head.ancestors:
+    possessive = token.dep_ == "poss"  # "X remains on its list": X is what is listed, not whose list
+    governors = [a for a in token.head.ancestors if a.pos_ in ("VERB", "AUX")]
+    for governor in governors[1:] if possessive else governors:
         for child in governor.children:
             if child.dep_ == "nsubj" and child.i < token.i:
                 found = _authorities(child)
@@ -199,7 +218,7 @@ def pronoun_authority(token: Token) -> list[Arg]:
                     return found
     for t in reversed(token.doc[token.sent.start:token.i]):
         ent = entity_at(t)
-        if ent is not None and ent.label_ in AUTHORITY_TYPES:
+        if ent is not None and ent.label_ in ({"Country"} if possessive else AUTHORITY_TYPES):
             return [ent]
     return []
 
@@ -219,7 +238,8 @@ def officeholder_state(token: Token) -> list[Arg]:
             return [ent]
         if t.dep_ == "amod" and (state := actor_named(t.text)) is not None and state.label_ == "Country":
             return [state]
-    return []
+    remembered = remembered_authority(token)  # "President Joe Biden rescinded it": the state the article is about
+    return remembered if remembered and remembered[0].label_ == "Country" else []
 
 
 @role_finder
@@ -254,7 +274,9 @@ def where_passive(verb: Token) -> list[Arg]:
 def owner(node: Token) -> list[Arg]:
     """The possessor of a noun: "Canada's list", "its list"."""
     found = possessor(node)
-    return [found] if found is not None else []
+    if found is not None:
+        return [found]
+    return [a for c in node.children if c.dep_ == "poss" for a in pronoun_authority(c)]
 
 
 @role_finder
@@ -271,6 +293,8 @@ def nominal_owner(noun: Token) -> list[Arg]:
     in "the IRGC's designation"."""
     found = possessor(noun) or next((entity_at(c) for c in noun.children if c.dep_ in ("compound", "amod")
                                      and entity_at(c) is not None), None)
+    if found is None and noun.dep_ == "dobj" and lemma(noun.head) in words("enact_verbs"):
+        return agent(noun.head)  # "the State Department maintained the designation of X"
     if found is None or found.label_ not in AUTHORITY_TYPES or (_owner_is_object(noun, found) and not nominal_of(noun)):
         return []
     return [found]
@@ -305,7 +329,7 @@ def designated(verb: Token) -> list[Arg]:
     out: list[Arg] = []
     passive = any(c.dep_ == "auxpass" for c in verb.children)
     for child in verb.children:
-        if child.dep_ in ("dobj", "nsubjpass", "oprd") or (child.dep_ == "nsubj" and (verb.lemma_ == "be" or passive)):
+        if child.dep_ in ("dobj", "nsubjpass", "oprd") or (child.dep_ == "nsubj" and (verb.lemma_ in words("stay_verbs") or passive)):
             _add(out, designees(child))
         elif child.dep_ == "ccomp" and child.lemma_ == "be" and has_terror_word(child.subtree):
             for subject in child.children:
@@ -374,7 +398,7 @@ def revoked_objects(verb: Token) -> list[Arg]:
     found: list[Arg] = []
     for child in verb.children:
         if child.dep_ == "dobj" and lemma(child) in words("revoked_things"):
-            found = nominal_of(child)
+            found = nominal_of(child) or _remembered_designees(child)
             if not found and verb.dep_ == "conj":  # "designated X …, and … revoked the designation"
                 found = designated(verb.head)
         elif child.dep_ == "prep" and child.lower_ == "from":
@@ -382,6 +406,14 @@ def revoked_objects(verb: Token) -> list[Arg]:
             if lists and has_terror_word(lists[0].subtree):
                 found = designated(verb)
     return found
+
+
+def _remembered_designees(noun: Token) -> list[Arg]:
+    """What "this designation" or "the listing" refers to: the article's last designation."""
+    if not any(c.dep_ == "det" and c.lower_ in ("this", "that", "the") for c in noun.children):
+        return []
+    remembered = noun.doc.user_data.get("kg_memory")
+    return list(remembered.designated) if remembered is not None else []
 
 
 def terror_list_after(verb: Token) -> Token | None:
@@ -484,8 +516,8 @@ def terror_clause(tok: Token) -> bool:
         return True
     if lemma(tok) not in words("ban_verbs"):
         return False
-    return any(ent.label_ in GROUP_TYPES for c in tok.children if c.dep_ in ("dobj", "nsubjpass")
-               for ent in referent(c, GROUP_TYPES))
+    return any(referent(c, GROUP_TYPES) or chunk(c) is not None
+               for c in tok.children if c.dep_ in ("dobj", "nsubjpass"))
 
 
 def participle_by(tok: Token) -> bool:

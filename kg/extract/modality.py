@@ -38,11 +38,12 @@ def is_call(tok: Token) -> bool:
 
 def caller(call: Token) -> Span | None:
     """Who makes the call: its subject or possessor, else, for a call made by a motion or a
-    resolution, the subject of the verb that carries it ("Parliament voted for a resolution calling …")."""
+    resolution, the subject of the verb that carries it ("Parliament voted for a resolution calling …",
+    "the House passed a motion to urge …")."""
     tok = call
     while True:
         found = subject_of(tok) or possessor(tok)
-        if found is not None or tok.head == tok or tok.dep_ not in ("acl", "pobj", "prep", "pcomp"):
+        if found is not None or tok.head == tok or tok.dep_ not in ("acl", "pobj", "prep", "pcomp", "dobj", "xcomp"):
             return found
         tok = tok.head
 

@@ -233,7 +233,7 @@ def _named_after(noun: Token, end: int) -> list[Span]:
         return []
     first = doc[end + 1] if doc[end + 1].lower_ != "the" else doc[end + 2]
     ent = entity_at(first)
-    if ent is not None and ent.label_ in GROUP_TYPES and ent.root.dep_ == "appos":
+    if ent is not None and ent.label_ in GROUP_TYPES and ent.root.dep_ in ("appos", "conj"):
         return [ent]
     return []
 
@@ -333,8 +333,11 @@ def belongs_to(tok: Token) -> list[Binding]:
 def nominal_support(noun: Token) -> list[Binding]:
     """"Tehran's support for the Houthis", "Iran's proxy Hezbollah"."""
     prep_objects = {c.lower_: [s for p in c.children for s in referent(p)] for c in noun.children if c.dep_ == "prep"}
+    verb = noun.head if noun.dep_ == "dobj" else None
+    if verb is not None and not prep_objects.get("from"):  # the parser may hang "from" on the verb
+        prep_objects["from"] = [s for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"
+                                for p in c.children for s in referent(p)]
     if prep_objects.get("from"):  # "BLA is receiving support from India"
-        verb = noun.head if noun.dep_ == "dobj" else None
         backed = referent_subject(verb) if verb is not None and lemma(verb) in words("receive_verbs") else []
         return [Binding(prep_objects["from"][0], b) for b in backed if b.kb_id_ != prep_objects["from"][0].kb_id_]
     backer = possessor(noun) or _serving_as(noun)
@@ -368,9 +371,8 @@ def backed_by(verb: Token) -> list[Binding]:
         return []
     backed = [s for c in verb.children if c.dep_ == "nsubjpass" for s in referent(c, GROUP_TYPES)]
     first = verb
-    while first.dep_ == "conj" and first.head.pos_ == "VERB":  # "trained, armed and financed by Iran"
-        first = first.head
-    if not backed and first is not verb:
+    while not backed and first.dep_ in ("conj", "advcl") and first.head.pos_ in ("VERB", "ADJ"):
+        first = first.head  # "trained, armed and financed by Iran": the subject sits on the first verb
         backed = [s for c in first.children if c.dep_ == "nsubjpass" for s in referent(c, GROUP_TYPES)]
     if not backed and first.dep_ == "acl":
         backed = referent(first.head, GROUP_TYPES)
