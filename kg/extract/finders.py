@@ -139,6 +139,8 @@ def agent(verb: Token) -> list[Arg]:
                 if spans:
                     return spans
     for child in verb.children:
+        if child.dep_ == "nsubj" and lemma(child) in words("list_nouns"):  # "A list published by the ministry designated …"
+            return list_holder(verb)
         if child.dep_ == "nsubj":
             spans = _authorities(child) or officeholder_state(child) or pronoun_authority(child)
             if not spans and child.lower_ == "it" and verb.dep_ in ("advcl", "conj") and verb.head == verb.sent.root:
@@ -335,6 +337,12 @@ def designated(verb: Token) -> list[Arg]:
             for subject in child.children:
                 if subject.dep_ == "nsubj":
                     _add(out, designees(subject))
+    if not out:  # "designated as terrorist organisations A, B and C": the names hang on the "as" phrase
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"):
+            for p in prep.children:
+                _add(out, [e for a in p.children if a.dep_ in ("appos", "conj") for e in designees(a)])
+    if not out and passive and verb.dep_ == "xcomp":  # "X is set to be declared a terrorist group"
+        _add(out, [e for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") for e in designees(c)])
     return out
 
 
@@ -359,6 +367,8 @@ def passive_objects(verb: Token) -> list[Arg]:
             return designees(child)
     if verb.dep_ in ("acl", "appos", "advcl"):
         return designees(verb.head)
+    if verb.dep_ == "xcomp":  # "X is set to be declared a terrorist group by the UK"
+        return [e for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") for e in designees(c)]
     return []
 
 
@@ -453,7 +463,8 @@ def terror_members(verb: Token) -> bool:
     participle = any(t.lower_ in words("designated_participles") for t in words_of)
     if lemma(verb) == "be" and not (participle or lemma(noun) in words("list_nouns")):
         return False
-    return has_terror_word(words_of) or participle or lemma(noun) == "blacklist"
+    after_an_act = lemma(noun) in words("designation_nouns") and bool(remembered_authority(verb))
+    return has_terror_word(words_of) or participle or lemma(noun) == "blacklist" or after_an_act
 
 
 @role_finder
