@@ -386,8 +386,11 @@ def _precision_file(ctx) -> Path:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the exports scored (claims.jsonl, entities.jsonl) in this folder.")
 @click.option("--workers", default=1, show_default=True, help="Processes that analyse articles in parallel.")
+@click.option("--save-precision", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --by-rule: write the rules' measured precision as TOML (kg/data/rules/precision.toml "
+                   "is where kg reads the confidence of its claims from).")
 @click.pass_context
-def eval_(ctx, gold, paths, fmt, by_rule, out, workers):
+def eval_(ctx, gold, paths, fmt, by_rule, out, workers, save_precision):
     """Measure extraction on annotated articles: PATHS are analysed into a temporary graph and
     scored against GOLD — per predicate, overall, negatives hit, entities, misses and extras.
 
@@ -396,12 +399,15 @@ def eval_(ctx, gold, paths, fmt, by_rule, out, workers):
       kg eval --gold my-gold.json my-articles/ --by-rule
     """
     from .api import evaluate
+    from .evaluate import precision_toml
 
     result = evaluate(gold, paths, workers=workers, out=out)
     if by_rule:
         path = _precision_file(ctx)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"gold": str(gold), "rules": result.rules}, indent=1))
+        if save_precision:
+            save_precision.write_text(precision_toml(result.rules, f"kg eval --by-rule on {gold.name}"))
     if fmt == "json":
         data = result.to_json()
         if not by_rule:
@@ -438,7 +444,7 @@ def explain(text, date, fmt, why_not):
     \b
     Examples:
       kg explain "Canada listed Hamas as a terrorist entity in 2002."
-      kg explain "Ottawa is weighing a ban on Hamas." --why-not Canada Hamas
+      kg explain "Ottawa is weighing whether to ban Hamas as a terrorist group." --why-not Ottawa Hamas
     """
     from .api import explain as explain_text, why_not as why_not_pair
 

@@ -182,3 +182,13 @@ def evaluate(gold_path: Path, paths: Iterable[Path], workers: int = 1, out: Path
             with (out / f"{name}.jsonl").open("w", encoding="utf-8") as fh:
                 fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     return score(gold, claims, entities)
+
+
+def precision_toml(rules: dict[str, dict], source: str) -> str:
+    """Rule precision as kg/data/rules/precision.toml holds it: the confidence of each rule's claims."""
+    lines = [f"# Measured precision of each extraction rule ({source}); kg reads each claim's confidence from here.",
+             "# A rule not listed gets the default confidence. Written by `kg eval --by-rule --save-precision`.", ""]
+    for rule, v in sorted(rules.items()):
+        if rule != "?":
+            lines.append(f'[rule."{rule}"]\nprecision = {v["precision"]}\ntp = {v["tp"]}\nfp = {v["fp"]}\n')
+    return "\n".join(lines)
