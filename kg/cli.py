@@ -18,7 +18,8 @@ from . import __version__, engine, queries, rdf
 from .api import KnowledgeGraph
 from .config import Settings
 from .errors import KgError, NotFound
-from .read import DEFAULT_MAX_BYTES, find_files
+from .feeds import urls_in
+from .read import DEFAULT_MAX_BYTES, expected_articles
 
 err = Console(stderr=True)
 CELL = 60  # characters of text a table cell shows, unless --full
@@ -53,22 +54,33 @@ def cli(ctx, neo4j_uri, neo4j_user, neo4j_password, home):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1)
+@click.option("--urls", "url_list", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Also read the pages or feeds of the URLs in this file (one a line, # for comments).")
 @click.option("--workers", default=1, show_default=True, help="Processes that analyse articles in parallel.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles written per transaction.")
 @click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 @click.pass_context
-def ingest(ctx, paths, workers, batch_size, max_bytes):
-    """Read articles (files or folders of .txt/.md/.html) into the graph.
+def ingest(ctx, paths, url_list, workers, batch_size, max_bytes):
+    """Read articles into the graph: files or folders of .txt/.md/.html, JSON Lines files (.jsonl,
+    one article a line: {"id", "text", "title", "date", "outlet", "url", "author"}, the fields
+    winning over what kg guesses from the text), `-` for standard input (plain text or JSON Lines),
+    and URLs of pages or of RSS/Atom feeds (each entry's page is read).
 
-    Ingesting the same files again changes nothing; a file whose text changed replaces its
-    article's claims. Files that cannot be read are reported, and the rest still ingested.
+    Ingesting the same articles again changes nothing; an article whose text changed replaces
+    its claims. Files that cannot be read are reported, and the rest still ingested.
 
     \b
     Example:
       kg ingest examples/articles
+      kg ingest articles.jsonl
+      cat article.txt | kg ingest -
+      kg ingest https://example.org/feed.xml --urls more-urls.txt
     """
-    total = sum(1 for f in find_files(paths) if isinstance(f, Path))
+    paths = [*paths, *(urls_in(url_list) if url_list else [])]
+    if not paths:
+        raise click.UsageError("give at least one file, folder, URL, `-` or --urls FILE")
+    total = expected_articles(paths)
     graph = _open(ctx)
     with graph, Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                          TextColumn("articles"), TextColumn("{task.fields[claims]} claims"), _Rate(),

@@ -11,24 +11,6 @@ import pytest
 from conftest import EXAMPLES, FIXTURES
 
 
-@pytest.fixture
-def kg(tmp_path):
-    env = {**os.environ, "KG_HOME": str(tmp_path / "home")}
-    env.pop("NEO4J_URI", None)
-
-    def run(*args, check=True, terminal_width=None, stdin=None):
-        """`terminal_width`: draw as for a terminal that wide (rich reads FORCE_COLOR and COLUMNS)."""
-        shown = {"FORCE_COLOR": "1", "COLUMNS": str(terminal_width)} if terminal_width else {}
-        result = subprocess.run([sys.executable, "-m", "kg", *args], env={**env, **shown}, capture_output=True,
-                                text=True, timeout=300, input=stdin)
-        if check and result.returncode != 0:
-            raise AssertionError(f"kg {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
-        return result
-
-    yield run
-    run("engine", "stop", check=False)
-
-
 def test_ingest_then_designations_by_country_lists_groups_with_their_sources(kg):
     out = kg("ingest", str(EXAMPLES)).stdout
     assert "4 articles written" in out
