@@ -17,7 +17,7 @@ from rich.text import Text
 from . import __version__, engine, queries, rdf
 from .api import KnowledgeGraph
 from .config import Settings
-from .errors import KgError, NotFound
+from .errors import KgError
 from .feeds import urls_in
 from .read import DEFAULT_MAX_BYTES, expected_articles
 
@@ -174,8 +174,6 @@ def query(ctx, name, params, text, file, fmt, full):
             writer.writerow([_cell(row[c]) for c in columns])
     elif rows:
         _table(q.name, columns, rows, full)
-    if unmatched:
-        sys.exit(NotFound.exit_code)
 
 
 def _json_or_text(value: str):
