@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from . import export, queries
 from .config import Settings
-from .errors import InputError, NotFound
+from .errors import InputError
 from .model import Article
 from .read import DEFAULT_MAX_BYTES, Copy, Problem, read_articles
 from .resources import entity_labels, extractor, schema

@@ -170,10 +170,10 @@ def neo4j_csv(store: Store, folder: Path) -> CsvFiles:
         sample = store.read(f"MATCH ()-[r:{rel}]->() RETURN r LIMIT 1")
         types = [_value_type(sample[0]["r"].get(p)) if sample else "string" for p in props]
         header = [f":START_ID({start})", f":END_ID({end})", *(f"{p}:{t}" for p, t in zip(props, types)), ":TYPE"]
-        rows = _pages(store, f"MATCH (a:{start})-[r:{rel}]->(b:{end}) RETURN a.{start_key} AS a, b.{end_key} AS b, r "
-                             f"ORDER BY a, b SKIP $skip LIMIT $limit")
+        rows = _pages(store, f"MATCH (a:{start})-[r:{rel}]->(b:{end}) RETURN a.{start_key} AS from_id, "
+                             f"b.{end_key} AS to_id, r ORDER BY from_id, to_id SKIP $skip LIMIT $limit")
         written.relationships[f"{rel.lower()}.csv"] = _csv(folder / f"{rel.lower()}.csv", header, (
-            [row["a"], row["b"], *(row["r"].get(p) for p in props), rel] for row in rows))
+            [row["from_id"], row["to_id"], *(row["r"].get(p) for p in props), rel] for row in rows))
     return written
 
 

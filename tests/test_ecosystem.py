@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import networkx
-import pandas
 import pytest
 
 from conftest import EXAMPLES
