@@ -14,7 +14,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, engine, queries, rdf
+from . import __version__, queries
 from .api import KnowledgeGraph
 from .config import Settings
 from .errors import KgError
@@ -250,9 +250,9 @@ def list_queries():
 @click.argument("what", type=click.Choice(["claims", "entities", "rdf", "graphml", "neo4j-csv"]))
 @click.option("--out", type=click.Path(path_type=Path), help="Write to this file instead of standard output "
               "(neo4j-csv: the folder to write its files into, required).")
-@click.option("--format", "fmt", type=click.Choice([*rdf.FORMATS, *rdf.ALIASES]), help="rdf only: the RDF syntax "
+@click.option("--format", "fmt", metavar="FORMAT", help="rdf only: trig, nquads (nq), jsonld, turtle (ttl) or nt "
               "(default: from the --out extension, else trig; trig, nquads and jsonld keep each claim's named graph).")
-@click.option("--base", help=f"rdf only: base IRI of articles, claims and entities (default {rdf.DEFAULT_BASE}).")
+@click.option("--base", help="rdf only: base IRI of articles, claims and entities (default https://kg.example.org/).")
 @click.option("--article", help="rdf only: just this article's claims and what they refer to.")
 @click.option("--entity", help="rdf only: just the claims about this entity (name or alias).")
 @click.pass_context
@@ -271,7 +271,9 @@ def export_(ctx, what, out, fmt, base, article, entity):
     if what != "rdf" and (fmt or base or article or entity):
         raise click.UsageError("--format, --base, --article and --entity apply to `kg export rdf` only")
     if what == "rdf":
-        fmt = rdf.format_of(out, fmt) if out else fmt or "trig"  # a bad extension is refused before any work
+        from . import rdf
+
+        fmt = rdf.format_of(out or Path(), fmt) if out or fmt else "trig"  # refused before any work when wrong
     if what == "neo4j-csv":
         if out is None:
             raise click.UsageError("kg export neo4j-csv needs --out FOLDER")
@@ -350,6 +352,8 @@ def engine_start(ctx):
     Example:
       kg engine start
     """
+    from . import engine
+
     e = engine.start(_home(ctx))
     click.echo(f"embedded engine running: pid {e.pid}, 127.0.0.1:{e.port}, data in {e.home / 'data'}")
 
@@ -363,6 +367,8 @@ def engine_stop(ctx):
     Example:
       kg engine stop
     """
+    from . import engine
+
     click.echo("embedded engine stopped" if engine.stop(_home(ctx)) else "embedded engine was not running")
 
 
@@ -375,6 +381,8 @@ def engine_status(ctx):
     Example:
       kg engine status
     """
+    from . import engine
+
     e = engine.status(_home(ctx).resolve())
     if e is None:
         click.echo(f"embedded engine not running (data folder {_home(ctx).resolve()})")
@@ -419,8 +427,8 @@ def view(ctx, entity, query_name, params, depth, limit, claims_only, out):
 
 @cli.command("validate-rdf")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice([*rdf.FORMATS, *rdf.ALIASES]), help="The RDF syntax "
-              "(default: from the file's extension).")
+@click.option("--format", "fmt", metavar="FORMAT", help="The RDF syntax: trig, nquads (nq), jsonld, turtle (ttl) "
+              "or nt (default: from the file's extension).")
 def validate_rdf(file, fmt):
     """Check an RDF file against the SHACL shapes of schema/shapes.ttl.
 
@@ -431,6 +439,8 @@ def validate_rdf(file, fmt):
     Example:
       kg export rdf --out kg.trig && kg validate-rdf kg.trig
     """
+    from . import rdf
+
     try:
         result = rdf.validate(file, fmt)
     except rdf.RdfError as exc:
