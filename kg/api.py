@@ -4,6 +4,10 @@
     with KnowledgeGraph.open() as graph:            # embedded engine in ./.kg, or Neo4j via NEO4J_URI
         report = graph.ingest(["examples/articles"])
         rows = graph.query("designations-by-country", country="United Kingdom")
+        table = graph.frame("designations-by-country")   # a pandas DataFrame (pip install 'kg[notebook]')
+
+Every method mirrors a `kg` command; errors are `kg.errors.KgError`s that name things the Python
+way (`group=`), and the language model is only loaded by `ingest`.
 """
 from __future__ import annotations
 
@@ -11,17 +15,22 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
-from . import export, queries, write
+from . import export, queries
 from .config import Settings
+from .errors import InputError
 from .model import Article
-from .pipeline import analyse_all
 from .read import DEFAULT_MAX_BYTES, Copy, Problem, read_articles
 from .resources import entity_labels, extractor, schema
-from .store import FalkorStore, Neo4jStore, Store, StoreError
+from .store import FalkorStore, Neo4jStore, Rows, Store, StoreError
 
-ORPHAN_ENTITIES = f"MATCH (e:Entity) WHERE {write.ORPHAN} RETURN e.key AS key ORDER BY key"
+if TYPE_CHECKING:
+    import pandas
+
+    from .view import View
+
+ORPHAN_ENTITIES = "MATCH (e:Entity) WHERE {orphan} RETURN e.key AS key ORDER BY key"
 INCOMPLETE_CLAIMS = """
 MATCH (c:Claim)
 WHERE NOT (c)-[:SUBJECT]->(:Entity) OR NOT (c)-[:OBJECT]->(:Entity) OR NOT (:Article)-[:STATES]->(c)
@@ -101,7 +110,9 @@ class Health:
         return found + self.insecure
 
 
-Progress = Callable[[str, int], None]  # (event, count): "article" once per article, "claims" with a count
+# (event, count): "loading" once before the language model is first needed, then "article" once
+# per article (analysed or unchanged) and "claims" with each analysed article's count
+Progress = Callable[[str, int], None]
 
 
 class KnowledgeGraph:
@@ -136,11 +147,15 @@ class KnowledgeGraph:
         """Read, analyse and write every article under `paths`. Unchanged articles are skipped;
         changed ones, and those analysed by another extractor version, are replaced; bad files are
         reported in the result and the rest still ingested."""
+        from . import write
+        from .pipeline import analyse_all
+
         self._check_version()
         report = IngestReport()
         self.store.write([("MERGE (s:Schema) ON CREATE SET s.version = $version", {"version": schema()["version"]})])
         report.repaired = write.repair(self.store)
         copies: list[Copy] = []
+        loading: list[str] = []  # the first article to analyse, once the model is about to load
         replaced: dict[str, write.References] = {}  # what the old version of each replaced article referred to
 
         def fresh(items: Iterator[Article | Copy | Problem]) -> Iterator[Article]:
@@ -167,17 +182,24 @@ class KnowledgeGraph:
                         if progress:
                             progress("article", 1)
                     else:
+                        if progress and not loading:
+                            loading.append(a.id)
+                            progress("loading", 0)
                         yield a
 
-        analysed = analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers)
+        def counted(results: Iterator) -> Iterator:
+            for result in results:
+                if progress:
+                    progress("article", 1)
+                    progress("claims", len(result.claims))
+                yield result
+
+        analysed = counted(analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers))
         for batch in _chunks(analysed, batch_size):
             old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
             write.write_batch(self.store, batch, old)
             report.written += len(batch)
             report.claims += sum(len(r.claims) for r in batch)
-            if progress:
-                progress("article", len(batch))
-                progress("claims", sum(len(r.claims) for r in batch))
         if copies:
             self.store.write([(
                 "UNWIND $copies AS row MATCH (a:Article {id: row.id}) "
@@ -188,15 +210,52 @@ class KnowledgeGraph:
 
     def remove(self, article_ids: list[str]) -> list[str]:
         """Retract articles; returns the ids that were in the graph."""
+        from . import write
+
         return write.remove_articles(self.store, article_ids)
 
     # --- read -----------------------------------------------------------------------------
-    def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """Run a canned query of queries/ by name with checked parameters."""
+    def query(self, name: str, **params: Any) -> Rows:
+        """Run a canned query of queries/ by name with checked parameters; the rows (a list of
+        dicts) also know their `columns`, which an empty answer has too."""
         q = queries.get(name)
         bound = q.bind(params)
         self._check_version()
         return self.store.read(q.cypher, bound)
+
+    def cypher(self, text: str, **params: Any) -> Rows:
+        """Run your own read-only Cypher, values as parameters (`$name` in the text); a header of
+        `// param:` lines, as in queries/, types and checks them. Writes are refused."""
+        q = queries.adhoc(text)
+        self._check_version()
+        return self.store.read(q.cypher, q.bind(params) if q.params else params)
+
+    def frame(self, name: str, **params: Any) -> "pandas.DataFrame":
+        """A canned query's answer as a pandas DataFrame: counts as integers, text as strings,
+        flags as booleans (missing values as <NA>), lists kept as lists."""
+        try:
+            import pandas
+        except ImportError as exc:
+            raise InputError("KnowledgeGraph.frame needs pandas: pip install 'kg[notebook]'") from exc
+        rows = self.query(name, **params)
+        return pandas.DataFrame(list(rows), columns=rows.columns).convert_dtypes()
+
+    def unmatched(self, name: str, **params: Any) -> list[tuple[str, str, str]]:
+        """The (parameter, value, type) of each entity name or article id given to a canned query
+        that matches nothing in the graph: why an answer is empty, when it is."""
+        q = queries.get(name)
+        found = []
+        for key, value in q.bind(params).items():
+            kind = q.params[key].type
+            if value is None or kind not in ("entity", "article"):
+                continue
+            if kind == "entity":
+                n = self.store.read("MATCH (e:Entity) WHERE toLower($v) IN e.lookup RETURN count(e) AS n", {"v": value})
+            else:
+                n = self.store.read("MATCH (a:Article {id: $v}) RETURN count(a) AS n", {"v": value})
+            if not n[0]["n"]:
+                found.append((key, value, kind))
+        return found
 
     def _check_version(self) -> None:
         """Once per KnowledgeGraph: a graph's schema version only changes when it is written anew."""
@@ -217,6 +276,35 @@ class KnowledgeGraph:
     def entities(self) -> Iterator[dict]:
         return export.entities(self.store)
 
+    def export_rdf(self, out: IO[str], fmt: str = "trig", base: str | None = None, article: str | None = None,
+                   entity: str | None = None) -> int:
+        """Write the graph (or one article's, one entity's claims) as RDF to a text stream; `fmt`
+        is trig, nquads (nq), jsonld, turtle (ttl) or nt. Returns the number of statements."""
+        from . import rdf
+
+        return rdf.write(self.store, out, fmt, base or rdf.DEFAULT_BASE, article, entity)
+
+    def export_graphml(self, out: IO[str]) -> int:
+        """Write the graph as GraphML (Gephi, networkx, yEd); returns the number of edges."""
+        return export.graphml(self.store, out)
+
+    def export_neo4j_csv(self, folder: str | Path) -> export.CsvFiles:
+        """Write CSV files for `neo4j-admin database import full` into `folder`: what it wrote,
+        with the command that imports it."""
+        return export.neo4j_csv(self.store, Path(folder))
+
+    def view(self, out: str | Path | None = None, entity: str | None = None, query: str | None = None,
+             params: dict[str, Any] | None = None, depth: int = 1, limit: int = 300,
+             claims_only: bool = False) -> "View":
+        """Draw part of the graph (see `kg view`); writes the HTML page to `out` when given."""
+        from . import view
+
+        drawn = view.build(self.store, entity=entity, query=query, params=params, depth=depth, limit=limit,
+                           claims_only=claims_only)
+        if out is not None:
+            view.write(drawn, Path(out))
+        return drawn
+
     def stats(self) -> dict[str, Any]:
         counts = {}
         for label in ["Article", "Entity", *entity_labels(), "Claim"]:
@@ -229,6 +317,8 @@ class KnowledgeGraph:
 
     def doctor(self) -> Health:
         """Check the graph for what a crash, a bug or an old kg version could have left behind."""
+        from . import write
+
         counts = self.stats()["counts"]
         insecure = []
         if isinstance(self.store, FalkorStore):
@@ -244,7 +334,7 @@ class KnowledgeGraph:
             schema_version=schema()["version"], graph_schema_version=self._recorded_version(),
             counts=counts,
             half_written=[r["id"] for r in self.store.read(write.HALF_WRITTEN)],
-            orphan_entities=[r["key"] for r in self.store.read(ORPHAN_ENTITIES)],
+            orphan_entities=[r["key"] for r in self.store.read(ORPHAN_ENTITIES.format(orphan=write.ORPHAN))],
             incomplete_claims=[r["id"] for r in self.store.read(INCOMPLETE_CLAIMS)],
             insecure=insecure)
 

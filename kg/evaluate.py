@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import engine
+from .errors import InputError
 from .store import FalkorStore
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
@@ -62,7 +63,7 @@ class Gold:
         return frozenset(found)
 
 
-class EvalError(ValueError):
+class EvalError(InputError):
     """A gold file or an article folder that cannot be evaluated."""
 
 

@@ -4,6 +4,7 @@ of its own (nanopublication style), so a denied or merely called-for designation
 fact. N-Quads and N-Triples are written a page at a time, so memory does not grow with the graph."""
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from rdflib.term import Node
 
 from . import __version__
 from .export import PAGE
+from .errors import InputError, NotFound
 from .resources import folder
 from .store import Store
 
@@ -24,6 +26,9 @@ DEFAULT_BASE = "https://kg.example.org/"
 KGO = Namespace("https://kg.example.org/ontology#")
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 FORMATS = {"trig": "trig", "nquads": "nquads", "jsonld": "json-ld", "turtle": "turtle", "nt": "nt"}
+ALIASES = {"ttl": "turtle", "nq": "nquads", "json-ld": "jsonld"}  # also the file extensions
+EXTENSIONS = {"trig": "trig", "nq": "nquads", "nquads": "nquads", "jsonld": "jsonld", "json": "jsonld",
+              "ttl": "turtle", "turtle": "turtle", "nt": "nt"}
 QUAD_FORMATS = {"trig", "nquads", "jsonld"}
 STREAMED = {"nquads", "nt"}
 CHUNK = 2000  # statements serialised at a time when streaming
@@ -68,8 +73,26 @@ RETURN b.id AS body, s.id AS state ORDER BY body, state SKIP $skip LIMIT $limit
 _ARTICLE_MENTIONS = "MATCH (:Article {id: $article})-[:MENTIONS]->(e:Entity) RETURN e.id AS id"
 
 
-class RdfError(ValueError):
-    """The export cannot be made as asked (unknown entity, article or format)."""
+class RdfError(InputError):
+    """The export cannot be made as asked (unknown format or base), or a file is not RDF."""
+
+
+class NothingToExport(RdfError, NotFound):
+    """The entity or article to export is not in the graph."""
+
+
+def format_of(path: Path, fmt: str | None = None) -> str:
+    """The RDF syntax to write or read: `fmt` (a name or alias) when given, else the file's extension."""
+    if fmt is not None:
+        fmt = ALIASES.get(fmt, fmt)
+        if fmt not in FORMATS:
+            raise RdfError(f"unknown RDF format {fmt!r}; choose one of {', '.join([*FORMATS, *ALIASES])}")
+        return fmt
+    found = EXTENSIONS.get(path.suffix.lower().lstrip("."))
+    if found is None:
+        raise RdfError(f"{path}: cannot tell the RDF format from the extension {path.suffix or '(none)'!r}; "
+                       f"name the file .trig, .nq, .jsonld, .ttl or .nt, or give --format")
+    return found
 
 
 def term(name: str) -> URIRef:
@@ -122,12 +145,13 @@ def quads(store: Store, base: str = DEFAULT_BASE, article: str | None = None, en
     if entity is not None:
         found = store.read(_ENTITY_KEYS, {"name": entity})
         if not found:
-            raise RdfError(f"no entity named {entity!r} in the graph")
+            raise NothingToExport(f"no entity named {entity!r} in the graph (name or alias, any case); "
+                                  f"`kg query find-entity -p text …` lists the names kg knows")
         keys = [r["key"] for r in found]
         ids = {r["id"] for r in found}
     if article is not None:
         if not store.read("MATCH (a:Article {id: $id}) RETURN a.id AS id", {"id": article}):
-            raise RdfError(f"no article {article!r} in the graph")
+            raise NothingToExport(f"no article {article!r} in the graph")
         ids = {r["id"] for r in store.read(_ARTICLE_MENTIONS, {"article": article})} | (ids or set())
     articles: set[str] | None = None if ids is None else ({article} if article else set())
     activity = iris.activity()
@@ -237,8 +261,7 @@ def write(store: Store, out: IO[str], fmt: str = "trig", base: str = DEFAULT_BAS
     """Write the export to a text stream; returns the number of statements. Triple formats
     (turtle, nt) leave out the claims' named graphs: the claim resources still carry
     subject, predicate and object."""
-    if fmt not in FORMATS:
-        raise RdfError(f"unknown RDF format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    fmt = format_of(Path(), fmt)
     if not base.endswith(("/", "#")):
         base += "/"
     statements = quads(store, base, article, entity)
@@ -258,8 +281,22 @@ def write(store: Store, out: IO[str], fmt: str = "trig", base: str = DEFAULT_BAS
     for s, p, o, g in statements:
         data.add((s, p, o, g) if g is not None and isinstance(data, Dataset) else (s, p, o))
         count += 1
-    out.write(data.serialize(format=FORMATS[fmt]))
+    text = data.serialize(format=FORMATS[fmt])
+    out.write(_default_graph_at_top(text) if fmt == "jsonld" else text)
     return count
+
+
+def _default_graph_at_top(text: str) -> str:
+    """rdflib writes a dataset's default graph as a graph object without an @id, which readers
+    take for a blank-node named graph: put its nodes at the top level instead, beside the named
+    graphs, in one document whose only key is @graph, which JSON-LD reads as the default graph."""
+    top = []
+    for item in json.loads(text):
+        if "@graph" in item and "@id" not in item:
+            top.extend(item["@graph"])
+        else:
+            top.append(item)
+    return json.dumps({"@graph": top}, indent=2, ensure_ascii=False) + "\n"
 
 
 def _write_chunk(out: IO[str], chunk: list[Quad], fmt: str) -> int:
@@ -277,6 +314,35 @@ def _write_chunk(out: IO[str], chunk: list[Quad], fmt: str) -> int:
     return len(chunk)
 
 
+def read(path: Path, fmt: str) -> Dataset:
+    """Parse an RDF file; one that does not parse is an RdfError naming the file, the line and
+    what the parser found there."""
+    from rdflib.exceptions import ParserError
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+
+    data = Dataset()
+    try:
+        data.parse(path, format=FORMATS[fmt])
+    except BadSyntax as exc:  # Turtle, TriG: lines counted from 0
+        raise RdfError(f"{path}:{exc.lines + 1}: {exc._why}") from None
+    except ParserError as exc:  # N-Triples, N-Quads: one statement a line, so find the line it means
+        raise RdfError(f"{path}:{_bad_line(path, fmt)}: {str(exc).splitlines()[0].rstrip(':')}") from None
+    except json.JSONDecodeError as exc:
+        raise RdfError(f"{path}:{exc.lineno}: not JSON ({exc.msg})") from None
+    except (UnicodeDecodeError, ValueError, SyntaxError, KeyError, TypeError) as exc:
+        raise RdfError(f"{path}: not {fmt} ({type(exc).__name__}: {exc})") from None
+    return data
+
+
+def _bad_line(path: Path, fmt: str) -> int | str:
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        try:
+            Dataset().parse(data=line, format=FORMATS[fmt])
+        except Exception:
+            return number
+    return "?"
+
+
 @dataclass
 class Validation:
     conforms: bool
@@ -288,11 +354,7 @@ def validate(path: Path, fmt: str | None = None) -> Validation:
     one union, since claim resources and their statements live in different graphs."""
     from pyshacl import validate as shacl
 
-    from rdflib.util import guess_format
-
-    fmt = FORMATS.get(fmt, fmt) if fmt else guess_format(str(path)) or "turtle"
-    data = Dataset()
-    data.parse(path, format=fmt)
+    data = read(path, format_of(path, fmt))
     union = Graph()
     for s, p, o, _ in data.quads((None, None, None, None)):
         union.add((s, p, o))

@@ -3,7 +3,9 @@ names the file, so one broken file never stops a batch."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -138,11 +140,11 @@ class Copy:
 
 
 def read_articles(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Copy | Problem]:
-    """Articles under `paths`, one per distinct content; a second file with an already used id is refused."""
+    """Articles under `paths`, one per distinct content; a second file with an already used id is refused.
+    A path may also be `-` (standard input), a URL (a page or a feed) or a JSON Lines file."""
     id_of_hash: dict[str, str] = {}
     path_of_id: dict[str, str] = {}
-    for found in find_files(paths):
-        item = found if isinstance(found, Problem) else read_article(found, max_bytes)
+    for item in _read_sources(paths, max_bytes):
         if isinstance(item, Problem):
             yield item
         elif item.content_hash in id_of_hash:
@@ -153,3 +155,121 @@ def read_articles(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTE
             id_of_hash[item.content_hash] = item.id
             path_of_id[item.id] = item.path
             yield item
+
+
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSONL_FIELDS = {"id", "text", "title", "date", "outlet", "url", "author"}
+
+
+def _read_sources(paths: Iterable[str | Path], max_bytes: int) -> Iterator[Article | Problem]:
+    """Every article of `paths` in order: files and folders, `-` for standard input, URLs."""
+    from .feeds import is_url, read_url
+
+    for path in paths:
+        if str(path) == "-":
+            yield from read_stdin(max_bytes)
+        elif is_url(path):
+            yield from read_url(str(path), max_bytes)
+        else:
+            for found in find_files([path]):
+                if isinstance(found, Problem):
+                    yield found
+                elif found.suffix.lower() in JSONL_SUFFIXES:
+                    yield from read_jsonl(found, max_bytes)
+                else:
+                    yield read_article(found, max_bytes)
+
+
+def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Problem]:
+    """Standard input: JSON Lines when it starts with `{`, else one plain-text article whose id
+    is `stdin-` and the start of its content digest."""
+    text = sys.stdin.read(max_bytes + 1)
+    if len(text) > max_bytes:
+        yield Problem("<stdin>", f"too large (over {max_bytes:,} characters, see --max-bytes)")
+    elif text.lstrip().startswith("{"):
+        yield from _jsonl_records("<stdin>", text.splitlines(), "stdin")
+    elif not text.strip():
+        yield Problem("<stdin>", "no text on standard input")
+    else:
+        text = normalise(text)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        yield segment(Article(id=f"stdin-{digest[:12]}", path="<stdin>", paths=["<stdin>"], text=text,
+                              content_hash=digest))
+
+
+def read_jsonl(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Problem]:
+    """One article per line of a JSON Lines file, `{"id", "text", "title", "date", "outlet", "url",
+    "author"}` (only text is needed); a bad line is one Problem naming the file and line."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            yield Problem(str(path), f"too large ({size:,} bytes; the limit is {max_bytes:,}, see --max-bytes)")
+            return
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        yield Problem(str(path), f"JSON Lines must be UTF-8 (byte {exc.start} is not)")
+        return
+    except OSError as exc:
+        yield Problem(str(path), f"cannot read the file ({exc.strerror})")
+        return
+    yield from _jsonl_records(str(path), lines, path.stem)
+
+
+def _jsonl_records(origin: str, lines: list[str], stem: str) -> Iterator[Article | Problem]:
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            yield _record(f"{origin}:{number}", line, f"{stem}-{number}")
+
+
+def _record(where: str, line: str, default_id: str) -> Article | Problem:
+    """One JSON Lines record as an Article: its fields win over what the reader guesses from the text."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Problem(where, f"not JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(record, dict):
+        return Problem(where, "a JSON Lines record must be an object with a text")
+    wrong = sorted(k for k in JSONL_FIELDS & set(record) if record[k] is not None and not isinstance(record[k], str))
+    if wrong:
+        return Problem(where, f"{', '.join(wrong)} must be strings")
+    if not (record.get("text") or "").strip():
+        return Problem(where, "no text (the record needs a non-empty \"text\")")
+    warnings = [f"fields left out (kg reads {', '.join(sorted(JSONL_FIELDS))}): {', '.join(sorted(set(record) - JSONL_FIELDS))}"
+                ] if set(record) - JSONL_FIELDS else []
+    day = _iso_date(record.get("date"))
+    if record.get("date") and day is None:
+        warnings.append(f"date {record['date']!r} is not a date kg can read: left out")
+    text = normalise(record["text"])
+    source = record.get("url") or where
+    article = Article(id=record.get("id") or default_id, path=source, paths=[source], text=text,
+                      content_hash=hashlib.sha256(text.encode()).hexdigest(), title=record.get("title"),
+                      outlet=record.get("outlet"), author=record.get("author"), date=day, warnings=warnings)
+    return segment(article)
+
+
+def _iso_date(text: str | None) -> str | None:
+    """An ISO yyyy-mm-dd date for a date in any common form ("2019-04-08", "April 8, 2019")."""
+    if not text:
+        return None
+    import dateparser
+
+    parsed = dateparser.parse(text, languages=["en"], settings={"STRICT_PARSING": True})
+    return parsed.date().isoformat() if parsed else None
+
+
+def expected_articles(paths: Iterable[str | Path]) -> int | None:
+    """How many articles `paths` should give (for a progress bar), or None when it cannot be
+    known before reading: standard input and URLs."""
+    from .feeds import is_url
+
+    if any(str(p) == "-" or is_url(p) for p in paths):
+        return None
+    total = 0
+    for found in find_files(paths):
+        if isinstance(found, Path):
+            if found.suffix.lower() in JSONL_SUFFIXES:
+                with found.open("rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            else:
+                total += 1
+    return total

@@ -9,13 +9,22 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
+from .errors import KgError
 from .resources import folder
 
 GRAPH = "kg"
 
 
-class StoreError(RuntimeError):
+class StoreError(KgError, RuntimeError):
     """The graph cannot be reached or refused a statement; the message says what to do."""
+
+
+class Rows(list):
+    """Rows as plain dicts, and the statement's column names, which an empty answer still has."""
+
+    def __init__(self, columns: list[str], rows: list[dict[str, Any]]):
+        super().__init__(rows)
+        self.columns = columns
 
 
 class Store(ABC):
@@ -23,7 +32,7 @@ class Store(ABC):
     location: str
 
     @abstractmethod
-    def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> Rows:
         """Rows of a read-only statement, values as plain Python (nodes become property dicts)."""
 
     @abstractmethod
@@ -95,7 +104,7 @@ class FalkorStore(Store):
         except redis.ResponseError as exc:
             raise StoreError(f"FalkorDB refused the query: {exc}") from exc
         names = [h[1] for h in result.header]
-        return [dict(zip(names, map(_plain, row))) for row in result.result_set]
+        return Rows(names, [dict(zip(names, map(_plain, row))) for row in result.result_set])
 
     def write(self, statements):
         from falkordb.helpers import stringify_param_value
@@ -152,7 +161,7 @@ class Neo4jStore(Store):
                                                          routing_="r")
         except Neo4jError as exc:
             raise StoreError(f"Neo4j refused the query: {exc.message}") from exc
-        return [{k: _plain(r[k]) for k in keys} for r in records]
+        return Rows(list(keys), [{k: _plain(r[k]) for k in keys} for r in records])
 
     def write(self, statements):
         from neo4j.exceptions import Neo4jError

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import queries
+from .errors import InputError, NotFound
 from .store import Store
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -33,8 +34,12 @@ EDGE_STYLES: dict[str, tuple[str, str, bool | list[int]]] = {
 }
 
 
-class ViewError(ValueError):
-    """The entity or query to draw cannot be found; the message says what to try."""
+class ViewError(InputError):
+    """What to draw is asked for wrongly; the message says what to try."""
+
+
+class NoSuchEntity(ViewError, NotFound):
+    """The entity to draw is not in the graph."""
 
 
 @dataclass
@@ -47,9 +52,11 @@ class View:
 
 
 def build(store: Store, entity: str | None = None, query: str | None = None,
-          params: dict[str, Any] | None = None, depth: int = 1, limit: int = DEFAULT_LIMIT) -> View:
+          params: dict[str, Any] | None = None, depth: int = 1, limit: int = DEFAULT_LIMIT,
+          claims_only: bool = False) -> View:
     """The neighbourhood of `entity`, the entities of `query`'s rows, or else the whole graph,
-    never more than `limit` entities (a note says when some were left out)."""
+    never more than `limit` entities (a note says when some were left out); `claims_only` leaves
+    out the entities no claim is about (those only mentioned)."""
     if entity is not None and query is not None:
         raise ViewError("draw either an entity or a query, not both")
     if entity is not None:
@@ -57,12 +64,19 @@ def build(store: Store, entity: str | None = None, query: str | None = None,
     elif query is not None:
         keys, scope, total = _query_entities(store, query, params or {})
     else:
-        total = store.read("MATCH (e:Entity) RETURN count(e) AS n")[0]["n"]
+        total = store.read("MATCH (e:Entity) WHERE NOT $claims_only OR (e)<-[:SUBJECT|OBJECT]-(:Claim) "
+                           "RETURN count(e) AS n", {"claims_only": claims_only})[0]["n"]
         keys = [r["key"] for r in store.read(
             "MATCH (e:Entity) OPTIONAL MATCH (e)<-[:SUBJECT|OBJECT]-(c:Claim) "
-            "WITH e, count(DISTINCT c) AS claims RETURN e.key AS key ORDER BY claims DESC, key LIMIT $limit",
-            {"limit": limit})]
+            "WITH e, count(DISTINCT c) AS claims WHERE claims > 0 OR NOT $claims_only "
+            "RETURN e.key AS key ORDER BY claims DESC, key LIMIT $limit",
+            {"limit": limit, "claims_only": claims_only})]
         scope = "the whole graph"
+    if claims_only:
+        if entity is not None or query is not None:
+            keys = _with_claims(store, keys)
+            total = len(keys)
+        scope += ", entities with claims only"
     view = View(scope)
     if total > limit:
         keys = keys[:limit]
@@ -84,8 +98,17 @@ def _resolve(store: Store, name: str) -> dict[str, Any]:
         return rows[0]
     names = [r["name"] for r in store.read("MATCH (e:Entity) RETURN e.name AS name") if r["name"]]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(close)}?" if close else "; `kg export entities` lists them"
-    raise ViewError(f"no entity named {name!r} (name or alias, any case){hint}")
+    hint = (f"; did you mean {' or '.join(close)}?" if close
+            else "; `kg query find-entity -p text …` finds the names kg knows")
+    raise NoSuchEntity(f"no entity named {name!r} (name or alias, any case){hint}")
+
+
+def _with_claims(store: Store, keys: list[str]) -> list[str]:
+    """`keys` without the entities no claim is about, in the same order."""
+    with_claims = {r["key"] for r in store.read(
+        "MATCH (e:Entity)<-[:SUBJECT|OBJECT]-(:Claim) WHERE e.key IN $keys RETURN DISTINCT e.key AS key",
+        {"keys": keys})}
+    return [k for k in keys if k in with_claims]
 
 
 def _neighbourhood(store: Store, name: str, depth: int, limit: int) -> tuple[list[str], str, int]:

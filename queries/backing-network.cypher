@@ -2,9 +2,9 @@
 // description: Who supports whom around an entity: SUPPORTS claims reached from it in either
 // description: direction within `depth` hops (at most 3), each backer → backed pair once, with the
 // description: hop it was first reached at and the articles that say so (up to 20; read from Fact nodes).
-// param: entity string -- the starting entity's name or any alias, any case
-// param: depth int = 2 -- how many hops to follow, 1 to 3
-// param: limit int = 100 -- at most this many rows (the first in the order given)
+// param: entity entity -- the starting entity's name or any alias, any case
+// param: depth int = 2 in 1..3 -- how many hops to follow
+// param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query backing-network -p entity Iran -p depth 1
 MATCH (start:Entity)
 WHERE toLower($entity) IN start.lookup

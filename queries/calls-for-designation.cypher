@@ -3,9 +3,9 @@
 // description: caller and group, with the earliest date, how many articles say so, up to 20 of them
 // description: and the first sentence (`kg query claim-sources` lists every one). Calls only: a
 // description: designation, denial or revocation never appears here. Read from Fact nodes.
-// param: group string = null -- only calls about this group (name or alias, any case)
-// param: addressee string = null -- only calls addressed to this authority (name or alias, any case)
-// param: limit int = 100 -- at most this many rows (the first in the order given)
+// param: group entity = null -- only calls about this group (name or alias, any case)
+// param: addressee entity = null -- only calls addressed to this authority (name or alias, any case)
+// param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query calls-for-designation
 // example: kg query calls-for-designation -p addressee "UK"
 // three parts, one for each way of asking, so each reads only what it needs: no name given, every

@@ -3,10 +3,10 @@
 // description: optionally a predicate and an object): the evidence behind one fact. A country's
 // description: rows include what its government bodies did (the State Department's designations
 // description: count for the United States); a body's rows are its own.
-// param: subject string -- the subject's name or any alias, any case
+// param: subject entity -- the subject's name or any alias, any case
 // param: predicate string = null -- only this predicate, e.g. DESIGNATED_AS_TERRORIST (any case)
-// param: object string = null -- only this object (name or alias, any case)
-// param: limit int = 100 -- at most this many rows (the first in the order given)
+// param: object entity = null -- only this object (name or alias, any case)
+// param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query claim-sources -p subject US -p predicate designated_as_terrorist -p object IRGC
 MATCH (s:Entity)
 WHERE toLower($subject) IN s.lookup

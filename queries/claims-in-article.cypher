@@ -1,6 +1,6 @@
 // name: claims-in-article
 // description: Every claim one article makes, in reading order, with its evidence sentence.
-// param: article string -- the article id (its file name without extension)
+// param: article article -- the article id (its file name without extension)
 // example: kg query claims-in-article -p article 2019-04-us-lists-irgc
 MATCH (a:Article {id: $article})-[:STATES]->(c:Claim)-[:SUBJECT]->(s:Entity), (c)-[:OBJECT]->(o:Entity)
 OPTIONAL MATCH (c)-[:ADDRESSEE]->(to:Entity)

@@ -1,8 +1,8 @@
 // name: contradictions
 // description: An authority both designates a group and, elsewhere, denies or revokes that
 // description: designation: both sides, each with its articles and a sentence.
-// param: group string = null -- only this group (name or alias, any case)
-// param: limit int = 100 -- at most this many rows (the first in the order given)
+// param: group entity = null -- only this group (name or alias, any case)
+// param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query contradictions
 MATCH (other:Fact)-[:FACT_OBJECT]->(g:Entity)
 WHERE other.predicate IN ['DENIED_DESIGNATION', 'REVOKED_DESIGNATION']

@@ -2,8 +2,8 @@
 // description: Facts stated by at least `min_outlets` different outlets (an article with no outlet
 // description: counts as its own), the most corroborated first, with the outlets and articles that
 // description: state them. A government body's designation counts for its state. `articles` lists up to 20.
-// param: min_outlets int = 2 -- the least number of distinct outlets
-// param: limit int = 100 -- at most this many rows (the first in the order given)
+// param: min_outlets int = 2 in 1.. -- the least number of distinct outlets
+// param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query corroborated-claims -p min_outlets 3
 MATCH (f:Fact)
 WHERE f.outlet_count >= $min_outlets

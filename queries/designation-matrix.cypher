@@ -5,6 +5,6 @@
 // example: kg query designation-matrix
 MATCH (f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_SUBJECT]->(designator:Entity), (f)-[:FACT_OBJECT]->(g:Entity)
 WITH g, designator, f ORDER BY designator.name
-WITH g, collect(DISTINCT designator.name) AS designators, sum(f.articles) AS statements
+WITH g, collect(DISTINCT designator.name) AS designators, toInteger(sum(f.articles)) AS statements
 RETURN g.name AS group, size(designators) AS designated_by, designators AS countries, statements
 ORDER BY designated_by DESC, group

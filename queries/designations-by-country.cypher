@@ -4,9 +4,9 @@
 // description: Home Office) roll up to their country.
 // description: Read from Fact nodes (see schema/README.md): `sources` lists up to 20 articles,
 // description: `kg query claim-sources` gives all of them.
-// param: country string = null -- only this designating country (name or alias, any case)
-// param: group string = null -- only this group (name or alias, any case)
-// param: limit int = 100 -- at most this many rows (the first in the order given)
+// param: country entity = null -- only this designating country (name or alias, any case)
+// param: group entity = null -- only this group (name or alias, any case)
+// param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query designations-by-country
 // example: kg query designations-by-country -p country "united kingdom"
 // three parts, one for each way of asking, so each reads only what it needs: no name given, every

@@ -4,7 +4,7 @@
 // description: (SUPPORTS), who designates it, who called for its designation, and up to 20 sources.
 // description: The `graph` column holds the group and up to 100 of its facts with the entities they
 // description: link, so the Neo4j Browser draws them (kg's table and CSV leave it out; JSON keeps it).
-// param: group string -- the group's name or any alias, any case
+// param: group entity -- the group's name or any alias, any case
 // example: kg query group-profile -p group IRGC
 MATCH (g:Entity)
 WHERE toLower($group) IN g.lookup

@@ -2,8 +2,8 @@
 // description: The PART_OF tree under a group, three levels deep: each unit with its parent, its
 // description: depth below the group (1 = a direct sub-unit) and the articles that say so (up to 20;
 // description: read from Fact nodes).
-// param: group string -- the top group's name or any alias, any case
-// param: limit int = 100 -- at most this many rows (the first in the order given)
+// param: group entity -- the top group's name or any alias, any case
+// param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query hierarchy -p group "Revolutionary Guards"
 MATCH (root:Entity)
 WHERE toLower($group) IN root.lookup

@@ -2,9 +2,9 @@
 // description: Who leads (or led) which organisation, in which role, since and until when, with
 // description: the articles that say so (up to 20; read from Fact nodes: `role` is the first role word stated,
 // description: `roles` all of them).
-// param: person string = null -- only this person (name or alias, any case)
-// param: organization string = null -- only this organisation (name or alias, any case)
-// param: limit int = 100 -- at most this many rows (the first in the order given)
+// param: person entity = null -- only this person (name or alias, any case)
+// param: organization entity = null -- only this organisation (name or alias, any case)
+// param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query leaders
 // example: kg query leaders -p organization "Quds Force"
 // three parts, one for each way of asking, so each reads only what it needs: no name given, every

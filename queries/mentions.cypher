@@ -1,7 +1,7 @@
 // name: mentions
 // description: The articles that mention an entity, most recent first, with the forms they used.
-// param: entity string -- the entity's name or any alias, any case
-// param: limit int = 100 -- at most this many rows (the first in the order given)
+// param: entity entity -- the entity's name or any alias, any case
+// param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query mentions -p entity "Quds Force"
 MATCH (e:Entity)
 WHERE toLower($entity) IN e.lookup

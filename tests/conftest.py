@@ -2,7 +2,10 @@
 when a Docker engine is available (those tests are skipped, with the reason, otherwise)."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +72,22 @@ def store(request, engine_home) -> Store:
 @pytest.fixture
 def graph(store) -> KnowledgeGraph:
     return KnowledgeGraph(store)
+
+
+@pytest.fixture
+def kg(tmp_path):
+    """The kg command as a user runs it: a real process, its embedded engine in a temporary folder."""
+    env = {**os.environ, "KG_HOME": str(tmp_path / "home")}
+    env.pop("NEO4J_URI", None)
+
+    def run(*args, check=True, terminal_width=None, stdin=None):
+        """`terminal_width`: draw as for a terminal that wide (rich reads FORCE_COLOR and COLUMNS)."""
+        shown = {"FORCE_COLOR": "1", "COLUMNS": str(terminal_width)} if terminal_width else {}
+        result = subprocess.run([sys.executable, "-m", "kg", *args], env={**env, **shown}, capture_output=True,
+                                text=True, timeout=300, input=stdin)
+        if check and result.returncode != 0:
+            raise AssertionError(f"kg {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+        return result
+
+    yield run
+    run("engine", "stop", check=False)

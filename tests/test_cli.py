@@ -1,28 +1,14 @@
 """The kg command as a user runs it: a real process, the embedded engine in a temporary folder."""
+import csv
 import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
-from conftest import EXAMPLES
-
-
-@pytest.fixture
-def kg(tmp_path):
-    env = {**os.environ, "KG_HOME": str(tmp_path / "home")}
-    env.pop("NEO4J_URI", None)
-
-    def run(*args, check=True):
-        result = subprocess.run([sys.executable, "-m", "kg", *args], env=env, capture_output=True, text=True,
-                                timeout=300)
-        if check and result.returncode != 0:
-            raise AssertionError(f"kg {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
-        return result
-
-    yield run
-    run("engine", "stop", check=False)
+from conftest import EXAMPLES, FIXTURES
 
 
 def test_ingest_then_designations_by_country_lists_groups_with_their_sources(kg):
@@ -62,7 +48,7 @@ def test_a_list_cut_at_its_limit_says_so(kg):
 
 def test_unknown_query_suggests_a_close_name(kg):
     result = kg("query", "designation-by-country", check=False)
-    assert result.returncode == 2
+    assert result.returncode == 4  # nothing by that name
     assert "did you mean designations-by-country" in result.stderr
 
 
@@ -103,3 +89,107 @@ def test_each_exported_claim_knows_how_many_articles_and_outlets_state_it(kg, tm
     part_of = [c for c in claims if c["predicate"] == "PART_OF" and c["object"]["name"].startswith("Islamic Rev")]
     assert len(part_of) == 2  # stated once in each article
     assert all(c["articles_stating"] == 2 and c["outlets_stating"] == 1 for c in part_of)  # one outlet
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+BOX = "│┃┏┓┗┛┣┫┳┻╋━─┌┐└┘├┤┬┴┼╇╈┡┩╞╡╪═╤╧"
+ANSWERS = FIXTURES / "answers"
+
+
+def test_timeline_keeps_facts_no_date_is_known_for_after_the_dated_ones(kg):
+    kg("ingest", str(ANSWERS / "timeline"))
+    rows = json.loads(kg("query", "timeline", "-p", "entity", "IRGC", "--format", "json").stdout)
+    assert [(r["subject"], r["dated_by"]) for r in rows] == [("Quds Force", "article"), ("United States", "undated")]
+    assert rows[0]["date"] == "2020-05-04" and rows[1]["date"] is None
+    (iran,) = json.loads(kg("query", "timeline", "-p", "entity", "Iran", "--format", "json").stdout)
+    assert (iran["object"], iran["dated_by"]) == ("Houthis", "undated")
+
+
+def test_a_name_that_matches_nothing_says_so_and_points_to_find_entity(kg):
+    kg("ingest", str(EXAMPLES))
+    result = kg("query", "group-profile", "-p", "group", "NoSuchGroup")  # an empty answer, not an error
+    assert result.stdout == ""
+    assert "no entity is named 'NoSuchGroup'" in result.stderr
+    assert "kg query find-entity -p text NoSuchGroup" in result.stderr
+
+
+def test_an_empty_csv_answer_keeps_its_header(kg):
+    kg("ingest", str(EXAMPLES))
+    result = kg("query", "claims-in-article", "-p", "article", "nope", "--format", "csv")
+    assert result.stdout.splitlines() == ["predicate,subject,object,addressee,role,former,date,start,evidence"]
+    assert "no article has the id 'nope'" in result.stderr
+
+
+def test_a_known_name_with_nothing_to_show_is_no_error(kg):
+    kg("ingest", str(EXAMPLES))
+    result = kg("query", "backing-network", "-p", "entity", "Canada", "--format", "csv")
+    assert result.stdout.splitlines() == ["backer,backed,hop,sources"] and "no rows" in result.stderr
+
+
+@pytest.mark.parametrize("args, says", [
+    (["backing-network", "-p", "entity", "Iran", "-p", "depth", "7"], "depth of 'backing-network' must be 1 to 3"),
+    (["mentions", "-p", "entity", "Iran", "-p", "limit", "-1"], "limit of 'mentions' must be at least 1"),
+])
+def test_out_of_range_parameters_are_refused_in_one_line(kg, args, says):
+    result = kg("query", *args, check=False)
+    assert result.returncode == 2 and result.stderr.splitlines() == [f"kg: parameter {says}, not {args[-1]}"]
+
+
+def words_of(rows: list[dict], *titles: str) -> set[str]:
+    """Every word of an answer's values, its column names and table title."""
+    values = [v for r in rows for v in r.values() if v is not None]
+    texts = [str(x) for v in values for x in (v if isinstance(v, list) else [v])] + [*rows[0], *titles]
+    return {w for text in texts for w in re.split(r"[\s,]+", text) if w}
+
+
+def table_words(out: str) -> list[str]:
+    return [w for w in re.split(r"[\s" + BOX + r",]+", ANSI.sub("", out)) if w]
+
+
+def test_piped_tables_are_not_wrapped_and_long_text_is_cut_at_a_word(kg):
+    kg("ingest", str(EXAMPLES))
+    rows = json.loads(kg("query", "timeline", "-p", "entity", "IRGC", "--format", "json").stdout)
+    known = words_of(rows, "timeline", f"({len(rows)} rows)")
+    out = kg("query", "timeline", "-p", "entity", "IRGC").stdout
+    lines = out.splitlines()
+    assert max(map(len, lines)) > 80 and len(lines) == len(rows) + 5  # title, rules, header: one line per row
+    cut = [w for w in table_words(out) if w not in known]
+    assert cut and all(w.endswith("…") and w[:-1] in known for w in cut)
+    full = kg("query", "timeline", "-p", "entity", "IRGC", "--full").stdout
+    assert all(r["evidence"] in full for r in rows) and "…" not in full
+
+
+def test_terminal_tables_fit_the_width_without_breaking_a_word(kg):
+    kg("ingest", str(EXAMPLES))
+    rows = json.loads(kg("query", "corroborated-claims", "-p", "min_outlets", "1", "--format", "json").stdout)
+    known = words_of(rows, "corroborated-claims", f"({len(rows)} rows)")
+    for width in (80, 100):
+        out = ANSI.sub("", kg("query", "corroborated-claims", "-p", "min_outlets", "1", terminal_width=width).stdout)
+        assert max(map(len, out.splitlines())) <= width
+        assert all(w in known or (w.endswith("…") and w[:-1] in known) for w in table_words(out)), width
+
+
+def test_counts_are_integers_and_csv_flags_true_or_false(kg):
+    kg("ingest", str(EXAMPLES))
+    matrix = json.loads(kg("query", "designation-matrix", "--format", "json").stdout)
+    assert matrix and all(type(r["statements"]) is int and type(r["designated_by"]) is int for r in matrix)
+    assert ".0" not in kg("query", "designation-matrix").stdout
+    lines = kg("query", "leaders", "--format", "csv").stdout.splitlines()
+    former = lines[0].split(",").index("former")
+    assert {next(csv.reader([line]))[former] for line in lines[1:]} <= {"true", "false"}
+
+
+def test_commands_that_do_not_analyse_never_import_spacy(kg, tmp_path):
+    kg("ingest", str(ANSWERS / "timeline"))
+    probe = ("import atexit, sys; atexit.register(lambda: print('spacy' in sys.modules, file=sys.stderr)); "
+             "from kg.cli import main; sys.argv = ['kg', *sys.argv[1:]]; main()")
+    env = {**os.environ, "KG_HOME": str(tmp_path / "home")}
+    for args in (["--help"], ["query", "timeline", "-p", "entity", "Iran"], ["queries"]):
+        result = subprocess.run([sys.executable, "-c", probe, *args], env=env, capture_output=True, text=True)
+        assert result.returncode == 0 and result.stderr.splitlines()[-1] == "False", (args, result.stderr)
+
+
+def test_ingest_shows_a_loading_phase_then_a_rate_and_the_time_left(kg):
+    shown = ANSI.sub("", kg("ingest", str(EXAMPLES), terminal_width=160).stderr)
+    assert "loading the language model" in shown
+    assert re.search(r"ingesting .* 4/4 articles .* claims [\d.]+ articles/s .* left", shown)

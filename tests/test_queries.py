@@ -9,6 +9,7 @@ import pytest
 
 from conftest import FIXTURES
 from kg.api import KnowledgeGraph
+from kg.errors import NotFound
 from kg.queries import QueryError, get, library
 
 CORPUS = FIXTURES / "queries-corpus"
@@ -138,9 +139,11 @@ def test_claim_sources_of_a_country_include_what_its_bodies_did(graph):
     assert [r["subject"] for r in graph.query("claim-sources", subject="home office")] == ["Home Office"]
 
 
-def test_missing_required_parameter_names_it_and_its_type():
-    with pytest.raises(QueryError, match=r"needs -p group <string>"):
+def test_missing_required_parameter_names_it_and_its_type_the_callers_way():
+    with pytest.raises(QueryError, match=r"needs group=<entity>"):
         get("group-profile").bind({})
+    with pytest.raises(QueryError, match=r"needs -p group <entity>"):
+        get("group-profile").bind({}, cli=True)
 
 
 def test_unknown_parameter_lists_the_ones_the_query_takes():
@@ -159,5 +162,5 @@ def test_ill_typed_int_is_refused_and_good_strings_are_converted():
 
 
 def test_unknown_query_name_suggests_the_closest():
-    with pytest.raises(QueryError, match=r"did you mean group-profile"):
+    with pytest.raises(NotFound, match=r"did you mean group-profile"):
         get("group-profiles")

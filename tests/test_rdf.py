@@ -2,6 +2,10 @@
 formats keep one named graph per claim, SPARQL over the export answers like the canned Cypher
 query, and the SHACL shapes accept kg's own output and reject broken data."""
 import io
+import os
+import re
+import subprocess
+import sys
 import tomllib
 from urllib.parse import unquote
 
@@ -181,3 +185,70 @@ def test_export_conforms_to_the_shapes_and_validate_rdf_reports_violations(graph
     result = CliRunner().invoke(cli, ["validate-rdf", str(bad)])
     assert result.exit_code == 1
     assert "exactly one subject" in result.output and "modality is one of" in result.output
+
+
+def readme_sparql() -> str:
+    (query,) = re.findall(r"```sparql\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    return query
+
+
+def sparql_rows(text: str, fmt: pyoxigraph.RdfFormat) -> list[tuple[str, str]]:
+    store = pyoxigraph.Store()
+    store.load(text.encode(), fmt)
+    return [(s["countryName"].value, s["groupName"].value) for s in store.query(readme_sparql())]
+
+
+def test_the_readme_sparql_answers_the_same_on_json_ld_as_on_trig(graph):
+    graph.ingest([EXAMPLES, FIXTURES / "rdf"])
+    on_trig = sparql_rows(export(graph, "trig"), pyoxigraph.RdfFormat.TRIG)
+    assert ("United Kingdom", "Hamas") in on_trig and len(on_trig) >= 3
+    assert sparql_rows(export(graph, "jsonld"), pyoxigraph.RdfFormat.JSON_LD) == on_trig
+
+
+@pytest.mark.parametrize("extension, parser", [("ttl", "turtle"), ("nq", "nquads"), ("nt", "nt"),
+                                                ("jsonld", "json-ld"), ("trig", "trig")])
+def test_export_rdf_takes_the_format_from_the_out_extension(graph, engine_home, tmp_path, extension, parser):
+    if graph.store.backend != "falkordb":
+        pytest.skip("the command runs on the embedded engine")
+    graph.ingest([EXAMPLES])
+    out = tmp_path / f"kg.{extension}"
+    result = CliRunner(env={"KG_HOME": str(engine_home), "NEO4J_URI": None}).invoke(
+        cli, ["export", "rdf", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = Dataset()
+    data.parse(out, format=parser)
+    claims = count(graph, "MATCH (c:Claim) RETURN count(c) AS n")
+    assert len(set(data.subjects(RDF.type, KGO.Claim))) == claims
+
+
+def test_an_unknown_extension_is_refused_before_any_work(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "kg", "export", "rdf", "--out", str(tmp_path / "kg.txt")],
+                            capture_output=True, text=True, env={**os.environ, "KG_HOME": str(tmp_path / "home")})
+    assert result.returncode == 2 and "cannot tell the RDF format from the extension '.txt'" in result.stderr
+    assert not (tmp_path / "kg.txt").exists()
+
+
+@pytest.mark.parametrize("name, text, line, says", [
+    ("bad.ttl", '@prefix ex: <http://ex.org/> .\nex:a ex:b ex:c .\nex:a ex:b "open .\n', 3, "newline found"),
+    ("bad.nq", "<http://ex.org/a> <http://ex.org/b> <http://ex.org/c> .\n<http://ex.org/a> <http://ex.org/b> oops .\n",
+     2, "Invalid line"),
+    ("bad.jsonld", '[{"@id": "http://ex.org/a",\n  "x": }]\n', 2, "not JSON"),
+])
+def test_validate_rdf_on_a_file_that_does_not_parse_says_where_in_one_line(tmp_path, name, text, line, says):
+    bad = tmp_path / name
+    bad.write_text(text)
+    result = subprocess.run([sys.executable, "-m", "kg", "validate-rdf", str(bad)], capture_output=True, text=True)
+    assert result.returncode == 1 and result.stdout == ""
+    (message,) = result.stderr.splitlines()
+    assert message.startswith(f"kg validate-rdf: {bad}:{line}: ") and says in message
+
+
+def test_a_claim_without_its_evidence_does_not_validate(graph, tmp_path):
+    graph.ingest([EXAMPLES])
+    data = parse(export(graph, "trig"), "trig")
+    claim = next(data.subjects(RDF.type, KGO.Claim))
+    data.remove((claim, KGO.evidence, None))
+    bad = tmp_path / "no-evidence.nq"
+    bad.write_text(data.serialize(format="nquads"))
+    result = rdf.validate(bad)
+    assert not result.conforms and "a claim quotes the sentence that states it" in result.report

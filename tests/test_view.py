@@ -117,6 +117,8 @@ def test_kg_view_command_writes_the_page_and_reports_truncation(tmp_path):
         assert "showing 3 of" in result.stderr
         assert "Quds Force" in (tmp_path / "kg-view.html").read_text()
         refused = kg("view", "--entity", "nobody at all")
-        assert refused.returncode == 1 and "no entity named 'nobody at all'" in refused.stderr
+        assert refused.returncode == 4 and "no entity named 'nobody at all'" in refused.stderr
+        no_query = kg("view", "--query", "nosuch")
+        assert no_query.returncode == refused.returncode and "no canned query named 'nosuch'" in no_query.stderr
     finally:
         kg("engine", "stop")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from ..errors import InputError
 from ..resources import PACKAGE, schema
 from . import relations  # noqa: F401  (registers the leadership, unit and backing finders)
 from .finders import CHECKS, PAIR_FINDERS, ROLE_FINDERS
@@ -20,7 +21,7 @@ RULES_DIR = PACKAGE / "data" / "rules"
 DEFAULT_CONFIDENCE = 0.5  # a rule not yet measured
 
 
-class RuleError(ValueError):
+class RuleError(InputError):
     """A rules file that does not load: the file and the rule are named."""
 
 

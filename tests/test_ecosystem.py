@@ -1,0 +1,151 @@
+"""What analysts bring kg into: their own Cypher, notebooks (pandas), Gephi/networkx (GraphML),
+neo4j-admin (CSV import files), shell completion; and the API that mirrors every command."""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import networkx
+import pytest
+
+from conftest import EXAMPLES
+from kg.errors import KgError, NotFound
+from kg.queries import QueryError
+from kg.store import StoreError
+
+
+@pytest.fixture
+def sample(graph):
+    graph.ingest([EXAMPLES])
+    return graph
+
+
+def test_own_cypher_runs_with_parameters_and_every_output_format(kg, tmp_path):
+    kg("ingest", str(EXAMPLES))
+    text = "MATCH (e:Entity {type: $type}) RETURN e.name AS name, e.articles AS articles ORDER BY name"
+    rows = json.loads(kg("query", "--cypher", text, "-p", "type", "Country", "--format", "json").stdout)
+    assert {"name": "Iran", "articles": 4} in rows and all(isinstance(r["articles"], int) for r in rows)
+    lines = kg("query", "--cypher", text, "-p", "type", "Country", "--format", "csv").stdout.splitlines()
+    assert lines[0] == "name,articles" and len(lines) == len(rows) + 1
+    question = tmp_path / "busiest.cypher"
+    question.write_text("// param: least int = 1 in 1.. -- articles at least\n"
+                        "MATCH (e:Entity) WHERE e.articles >= $least RETURN e.name AS name ORDER BY name\n")
+    busiest = json.loads(kg("query", "--file", str(question), "-p", "least", "4", "--format", "json").stdout)
+    assert {"name": "Iran"} in busiest and len(busiest) < len(rows) + 20
+    refused = kg("query", "--file", str(question), "-p", "least", "0", check=False)
+    assert refused.returncode == 2 and "least of 'busiest' must be at least 1" in refused.stderr
+
+
+def test_own_cypher_cannot_write(kg):
+    kg("ingest", str(EXAMPLES))
+    before = kg("stats").stdout
+    result = kg("query", "--cypher", "MATCH (n) DETACH DELETE n", check=False)
+    assert result.returncode == 2 and "refused" in result.stderr
+    assert kg("stats").stdout == before
+
+
+def test_cypher_from_python_takes_keyword_parameters(sample):
+    rows = sample.cypher("MATCH (e:Entity) WHERE e.name = $name RETURN e.type AS type", name="Iran")
+    assert rows == [{"type": "Country"}] and rows.columns == ["type"]
+    with pytest.raises(StoreError, match="refused"):
+        sample.cypher("CREATE (:Entity {name: 'x'})")
+
+
+def test_frame_gives_a_dataframe_with_proper_dtypes(sample):
+    frame = sample.frame("designations-by-country")
+    assert list(frame.columns) == ["country", "group", "first_date", "articles", "outlets", "sources"]
+    assert str(frame["articles"].dtype) == "Int64" and str(frame["country"].dtype) == "string"
+    assert ("United States", "Islamic Revolutionary Guard Corps") in set(zip(frame["country"], frame["group"]))
+    leaders = sample.frame("leaders")
+    assert str(leaders["former"].dtype) == "boolean"
+    empty = sample.frame("group-profile", group="nobody at all")
+    assert empty.empty and "aliases" in empty.columns
+
+
+def test_api_errors_speak_python_and_share_one_root(sample):
+    with pytest.raises(QueryError, match=r"needs group=<entity>") as missing:
+        sample.query("group-profile")
+    with pytest.raises(QueryError, match=r"depth of 'backing-network' must be 1 to 3, not 9"):
+        sample.frame("backing-network", entity="Iran", depth=9)
+    with pytest.raises(NotFound, match="no canned query named 'nosuch'") as unknown:
+        sample.query("nosuch")
+    assert isinstance(missing.value, (KgError, ValueError)) and isinstance(unknown.value, (KgError, LookupError))
+    with pytest.raises(NotFound, match="no entity named 'nobody'"):
+        sample.view(entity="nobody")
+
+
+def test_unmatched_says_which_names_match_nothing(sample):
+    assert sample.unmatched("designations-by-country", country="Narnia", group="IRGC") == [
+        ("country", "Narnia", "entity")]
+    assert sample.unmatched("claims-in-article", article="2021-06-uk-debate") == []
+
+
+def test_graphml_opens_in_networkx_with_every_entity_and_claim(sample):
+    out = io.StringIO()
+    edges = sample.export_graphml(out)
+    drawn = networkx.read_graphml(io.BytesIO(out.getvalue().encode()))
+    assert drawn.number_of_nodes() == sample.store.read("MATCH (e:Entity) RETURN count(e) AS n")[0]["n"]
+    claims = sample.store.read("MATCH (c:Claim) RETURN count(c) AS n")[0]["n"]
+    agencies = sample.store.read("MATCH ()-[r:AGENCY_OF]->() RETURN count(r) AS n")[0]["n"]
+    assert drawn.number_of_edges() == edges == claims + agencies
+    assert drawn.nodes["irgc"]["name"] == "Islamic Revolutionary Guard Corps"
+    designations = [d for s, o, d in drawn.edges("united-states", data=True) if o == "irgc"]
+    assert designations and designations[0]["predicate"] == "DESIGNATED_AS_TERRORIST"
+    assert "Revolutionary Guard" in designations[0]["evidence"] and designations[0]["former"] is False
+
+
+def read_csv(path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_neo4j_csv_files_hold_the_whole_graph_in_the_import_format(sample, tmp_path):
+    written = sample.export_neo4j_csv(tmp_path / "import")
+    count = lambda cypher: sample.store.read(cypher)[0]["n"]  # noqa: E731
+    entities = read_csv(tmp_path / "import" / "entity.csv")
+    assert len(entities) == written.nodes["entity.csv"] == count("MATCH (e:Entity) RETURN count(e) AS n")
+    irgc = next(e for e in entities if e["key:ID(Entity)"] == "irgc")
+    assert irgc[":LABEL"] == "Entity;Organization" and "IRGC" in irgc["aliases:string[]"].split(";")
+    claims = read_csv(tmp_path / "import" / "claim.csv")
+    assert len(claims) == count("MATCH (c:Claim) RETURN count(c) AS n")
+    assert {c["former:boolean"] for c in claims} <= {"true", "false", ""} and "confidence:double" in claims[0]
+    ids = {"Entity": {e["key:ID(Entity)"] for e in entities}, "Claim": {c["id:ID(Claim)"] for c in claims},
+           "Article": {a["id:ID(Article)"] for a in read_csv(tmp_path / "import" / "article.csv")}}
+    for name in ("states.csv", "subject.csv", "object.csv", "mentions.csv", "agency_of.csv"):
+        rows = read_csv(tmp_path / "import" / name)
+        rel = name.removesuffix(".csv").upper()
+        assert len(rows) == count(f"MATCH ()-[r:{rel}]->() RETURN count(r) AS n") > 0, name
+        start, end = (c for c in rows[0] if c.startswith((":START_ID", ":END_ID")))
+        space = lambda column: column[column.index("(") + 1:-1]  # noqa: E731
+        assert all(r[start] in ids.get(space(start), {r[start]}) and r[end] in ids.get(space(end), {r[end]})
+                   for r in rows), name
+        assert {r[":TYPE"] for r in rows} == {rel}
+    assert "--nodes=" in written.import_command() and f"--relationships={tmp_path / 'import' / 'states.csv'}" in \
+        written.import_command()
+
+
+def test_export_commands_write_graphml_and_neo4j_csv(kg, tmp_path):
+    kg("ingest", str(EXAMPLES))
+    kg("export", "graphml", "--out", str(tmp_path / "kg.graphml"))
+    assert networkx.read_graphml(tmp_path / "kg.graphml").number_of_nodes() > 5
+    result = kg("export", "neo4j-csv", "--out", str(tmp_path / "import"))
+    assert "neo4j-admin database import full" in result.stdout and (tmp_path / "import" / "claim.csv").exists()
+
+
+def test_view_claims_only_leaves_out_entities_no_claim_is_about(sample, tmp_path):
+    everything = sample.view()
+    only = sample.view(tmp_path / "claims.html", claims_only=True)
+    assert {n["claims"] for n in only.nodes} and min(n["claims"] for n in only.nodes) > 0
+    assert {n["id"] for n in everything.nodes if n["claims"]} == {n["id"] for n in only.nodes}
+    assert len(only.nodes) < len(everything.nodes)
+    assert (tmp_path / "claims.html").exists()
+    near = sample.view(entity="IRGC", claims_only=True)
+    assert near.nodes and all(n["claims"] for n in near.nodes)
+
+
+def test_bash_completion_script_is_printed_for_the_kg_command():
+    env = {**os.environ, "_KG_COMPLETE": "bash_source"}
+    result = subprocess.run([sys.executable, "-m", "kg"], env=env, capture_output=True, text=True)
+    assert result.returncode == 0 and "_kg_completion()" in result.stdout and "complete " in result.stdout
