@@ -228,3 +228,14 @@ def test_a_refusal_and_a_listing_in_one_sentence_stay_apart():
     found = claims_of("refusal-and-listing")
     assert {("DENIED_DESIGNATION", "united-kingdom", "irgc"), ("DESIGNATED_AS_TERRORIST", "united-kingdom", "hamas")} <= found
     assert ("DENIED_DESIGNATION", "united-kingdom", "hamas") not in found
+
+
+def test_a_call_by_a_described_group_names_the_group_and_the_administration_urged():
+    result = analysis("past-heads-and-descriptions")
+    call = next(c for c in result.claims if c.predicate == "CALLED_FOR_DESIGNATION")
+    assert (call.subject, call.addressee) == ("ncri", "united-states")
+
+
+def test_a_head_described_in_the_past_tense_is_a_former_leader():
+    lead = next(c for c in analysis("past-heads-and-descriptions").claims if c.predicate == "LEADS")
+    assert (lead.subject, lead.object, lead.former) == ("qasem-soleimani", "quds-force", True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from .lexicon import words
-from .tokens import AUTHORITY_TYPES, entity_at, lemma, possessor, referent, subject_of
+from .tokens import AUTHORITY_TYPES, entity_at, lemma, possessor, referent, speaker_of, subject_of
 
 
 @dataclass
@@ -42,7 +42,7 @@ def caller(call: Token) -> Span | None:
     "the House passed a motion to urge …")."""
     tok = call
     while True:
-        found = subject_of(tok) or possessor(tok)
+        found = speaker_of(tok) or possessor(tok)
         if found is not None or tok.head == tok or tok.dep_ not in ("acl", "pobj", "prep", "pcomp", "dobj", "xcomp"):
             return found
         tok = tok.head
@@ -67,7 +67,7 @@ def reporting_subject(token: Token) -> Span | None:
     """Who says the clause `token` is in: "X said (that) …", "according to X"."""
     for tok in clause_chain(token):
         if tok.lemma_ in words("reporting_verbs") and tok.pos_ == "VERB" and tok != token:
-            subject = subject_of(tok)
+            subject = speaker_of(tok)
             if subject is not None:
                 return subject
     for tok in token.sent:

@@ -161,7 +161,8 @@ def role_predicate(role: Token) -> list[Binding]:
     person = _copula_or_as_subject(role) if org is not None else None
     if person is None:
         return []
-    return [Binding(person, org, role_word(role), _is_former(list(role.head.children) + [role]))]
+    past = role.head.lemma_ == "be" and role.head.tag_ == "VBD"  # "Soleimani was the head of the Quds Force"
+    return [Binding(person, org, role_word(role), past or _is_former(list(role.head.children) + [role]))]
 
 
 def _led_thing(verb: Token) -> Span | None:

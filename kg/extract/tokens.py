@@ -182,7 +182,7 @@ def previous_group(token: Token) -> list[Span]:
     pronoun = token.pos_ == "PRON" and token.lower_ in ("it", "they", "them", "its", "their")
     described = (lemma(token) in words("group_nouns") and token.pos_ == "NOUN"
                  and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children)
-                 and not any(c.dep_ in ("poss", "compound", "appos") for c in token.children))
+                 and not any(c.dep_ in ("poss", "appos") or entity_at(c) is not None for c in token.children))
     if not (pronoun or described):
         return []
     if token.dep_ not in ("nsubj", "nsubjpass"):
@@ -218,6 +218,20 @@ def _sentences_before(token: Token):
         if doc is None:
             return
         sents = list(doc.sents)
+
+
+def speaker_of(verb: Token) -> Span | None:
+    """Who speaks or calls: the verb's subject, or the group a description such as "the leading
+    opposition group" stands for."""
+    found = subject_of(verb)
+    if found is not None:
+        return found
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            antecedent = previous_group(child)
+            if antecedent:
+                return antecedent[0]
+    return None
 
 
 def subject_of(verb: Token) -> Span | None:
