@@ -7,21 +7,24 @@
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from . import export, queries, write
+from . import export, names, queries, write
 from .config import Settings
 from .model import Article
 from .pipeline import analyse_all
 from .read import DEFAULT_MAX_BYTES, Copy, Problem, read_articles
+from .resolve import Linker
 from .resources import entity_labels, extractor, schema
 from .store import FalkorStore, Neo4jStore, Store, StoreError
 
 ORPHAN_ENTITIES = f"MATCH (e:Entity) WHERE {write.ORPHAN} RETURN e.key AS key ORDER BY key"
+KNOWN_ENTITIES = "MATCH (e:Entity) RETURN e.key AS key, e.type AS type, e.name AS name, e.aliases AS aliases"
 INCOMPLETE_CLAIMS = """
 MATCH (c:Claim)
 WHERE NOT (c)-[:SUBJECT]->(:Entity) OR NOT (c)-[:OBJECT]->(:Entity) OR NOT (:Article)-[:STATES]->(c)
@@ -105,8 +108,9 @@ Progress = Callable[[str, int], None]  # (event, count): "article" once per arti
 
 
 class KnowledgeGraph:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, home: Path | None = None):
         self.store = store
+        self.home = home or Settings.from_env().home  # where the user's judgements.toml lives
         self._version_checked = False
         store.setup_schema()  # constraints and indexes; also creates an empty graph, so reading a new one works
 
@@ -119,7 +123,7 @@ class KnowledgeGraph:
                                       settings.neo4j_database)
         else:
             store = FalkorStore(settings.home)
-        return cls(store)
+        return cls(store, settings.home)
 
     def close(self) -> None:
         self.store.close()
@@ -169,7 +173,9 @@ class KnowledgeGraph:
                     else:
                         yield a
 
-        analysed = analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers)
+        names.use_judgements(self.home / "judgements.toml")
+        linker = Linker.seeded(self.store.read(KNOWN_ENTITIES))  # names no list knows meet earlier spellings
+        analysed = map(linker.link, analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers))
         for batch in _chunks(analysed, batch_size):
             old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
             write.write_batch(self.store, batch, old)
@@ -185,6 +191,27 @@ class KnowledgeGraph:
                 {"copies": [{"id": c.article_id, "path": c.path} for c in copies]})])
             report.copies = len(copies)
         return report
+
+    def judge(self, verdict: str, name: str, other: str) -> IngestReport:
+        """Record that two names are one entity ("same") or two ("different") in KG_HOME/judgements.toml,
+        consulted before any comparison of spellings, and analyse again the articles that mention
+        either name (from their files), so the graph follows the judgement."""
+        verdict = verdict.lower()
+        if verdict not in (names.SAME, names.DIFFERENT):
+            raise ValueError(f"a judgement is {names.SAME!r} or {names.DIFFERENT!r}, not {verdict!r}")
+        path = self.home / "judgements.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f'\n[[judgement]]\nverdict = "{verdict}"\nnames = {json.dumps([name, other], ensure_ascii=False)}\n')
+        names.use_judgements(path)
+        names.judgements.cache_clear()
+        rows = self.store.read("UNWIND $names AS n MATCH (a:Article)-[:MENTIONS]->(e:Entity) WHERE n IN e.lookup "
+                               "RETURN DISTINCT a.id AS id, a.paths AS paths", {"names": [name.lower(), other.lower()]})
+        readable = {r["id"]: [p for p in r["paths"] or [] if Path(p).is_file()] for r in rows}
+        again = sorted(i for i, paths in readable.items() if paths)
+        if again:
+            write.remove_articles(self.store, again)
+        return self.ingest([readable[i][0] for i in again])
 
     def remove(self, article_ids: list[str]) -> list[str]:
         """Retract articles; returns the ids that were in the graph."""
