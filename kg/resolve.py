@@ -10,11 +10,12 @@ Decisions, each recorded as a reason so a merge can be explained:
 5. a place that is a state of ISO 3166 (pycountry) is a Country;
 6. anything else is a new entity keyed by type and name; `Linker` then meets it with the names
    of earlier articles and of the graph, so another spelling in another article is the same node;
-7. a lone word the NER calls a person, which no full name of the article contains and no list
-   knows ("Loser", a town), is no entity."""
+7. a lone word the NER calls a person once, which no full name of the article contains, no title
+   precedes and no list knows ("Loser", a town), is no entity."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -26,7 +27,8 @@ from spacy.vocab import Vocab
 
 from .gazetteer import gazetteer
 from .model import Analysis, Entity, Mention
-from .names import block, content_words, judgements, normal, same, slug
+from .names import PARTICLES, block, content_words, judgements, normal, same, slug
+from .resources import data
 
 NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Location", "LOC": "Location",
              "FAC": "Location", "EVENT": "Event"}
@@ -41,6 +43,30 @@ class Resolved:
     mentions: list[Mention]
 
 
+def _person_despite(person: Span, inside: list[Span]) -> bool:
+    """A person's name with a known name in it: "Israel Katz" (a place as first name), "Abdul Malik
+    al-Houthi" (a group as family name, after a particle or hyphen)."""
+    if len(inside) != 1 or len(inside[0]) >= len(person) or inside[0].label_ == "Person":
+        return False
+    known = inside[0]
+    if known.start == person.start:
+        return known.label_ in ("Country", "Location")
+    before = person.doc[known.start - 1]
+    return known.end == person.end and (before.text == "-" or before.lower_ in PARTICLES)
+
+
+@cache
+def _titles() -> set[str]:
+    return set(data("names")["titles"])
+
+
+def _with_title(span: Span) -> Span:
+    """"General Hamdan": a lone word the NER calls a person, after a title, is named with it."""
+    if span.label_ == "PERSON" and len(span) == 1 and span.start > 0 and span.doc[span.start - 1].text in _titles():
+        return Span(span.doc, span.start - 1, span.end, label=span.label_)
+    return span
+
+
 def _trim(span: Span) -> Span | None:
     start, end = span.start, span.end
     while start < end and span.doc[start].lower_ in _EDGE_WORDS:
@@ -49,7 +75,7 @@ def _trim(span: Span) -> Span | None:
         end -= 1
     if start == end or not any(ch.isupper() for ch in span.doc[start:end].text):
         return None
-    return Span(span.doc, start, end, label=span.label_)
+    return _with_title(Span(span.doc, start, end, label=span.label_))
 
 
 @cache
@@ -103,9 +129,8 @@ def _candidates(doc: Doc, names_too: bool = True) -> list[tuple[Span, str | None
         if trimmed is None or trimmed.text.lower() in gazetteer().not_names:
             continue
         inside = [g for g in gaz if g.start >= trimmed.start and g.end <= trimmed.end]
-        if ent.label_ == "PERSON" and len(inside) == 1 and inside[0].label_ in ("Country", "Location") \
-                and inside[0].start == trimmed.start and len(inside[0]) < len(trimmed):
-            gaz = [g for g in gaz if g not in inside]  # "Israel Katz" is a person, not Israel
+        if ent.label_ == "PERSON" and _person_despite(trimmed, inside):
+            gaz = [g for g in gaz if g not in inside]
             chosen.append((trimmed, None))
         elif not any(g.start < trimmed.end and trimmed.start < g.end for g in gaz):
             chosen.append((trimmed, None))
@@ -154,6 +179,8 @@ def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | Non
     found += _short_forms(paragraphs, found)
     found.sort(key=lambda f: (f[0], f[2].start))
     local = _acronyms(found, people)
+    lone = Counter(span.text for _, _, span, gkey in found
+                   if gkey is None and span.label_ == "PERSON" and len(content_words(span.text)) == 1)
 
     entities: dict[str, Entity] = {}
     mentions: list[Mention] = []
@@ -165,7 +192,7 @@ def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | Non
         elif gkey:
             entity, reason = gaz.entities[gkey], f"gazetteer alias {text!r}"
         else:
-            linked = _link(text, NER_TYPES[span.label_], people)
+            linked = _link(text, NER_TYPES[span.label_], people, lone_ok=lone[text] > 1)
             if linked is None:
                 continue
             entity, reason = linked
@@ -253,7 +280,8 @@ def _part_of_name(text: str, people: list[tuple[list[str], Entity]]) -> Entity |
     return next(iter(matches.values())) if len(matches) == 1 else None
 
 
-def _link(text: str, etype: str, people: list[tuple[list[str], Entity]]) -> tuple[Entity, str] | None:
+def _link(text: str, etype: str, people: list[tuple[list[str], Entity]],
+          lone_ok: bool = False) -> tuple[Entity, str] | None:
     person = _part_of_name(text, people) if etype in ("Person", "Location", "Organization") else None
     if person is not None:
         return person, f"{text!r} is part of the name {person.name!r} used in the same article"
@@ -264,8 +292,8 @@ def _link(text: str, etype: str, people: list[tuple[list[str], Entity]]) -> tupl
         state = _state(text)
         if state is not None:
             return state, f"{text!r} is a state in ISO 3166 (pycountry)"
-    if etype == "Person" and len(content_words(text)) < 2:
-        return None  # a lone word is no person's name unless the article or a list gives the rest
+    if etype == "Person" and len(content_words(text)) < 2 and not lone_ok:
+        return None  # a lone word named once ("Loser", a town) is no person unless a name or list has it
     entity = new_entity(text, etype)
     return entity, f"name {text!r} (no list knows it)"
 

@@ -112,3 +112,11 @@ def test_every_state_has_a_government_with_its_capital_and_demonym():
     assert sum(1 for e in gaz.entities.values() if e.type == "Country") >= 195
     assert gaz.lookup("Tehran").key == "iran" and gaz.actor("Pakistani").key == "pakistan"
     assert gaz.entities["ofac"].country == "united-states" and gaz.parents["ofac"] == "us-treasury"
+
+
+def test_a_title_names_a_lone_surname_and_a_group_may_be_a_family_name(home_graph):
+    home_graph.ingest([NAMES / "people"])
+    names = {r["name"]: r["type"] for r in home_graph.store.read("MATCH (e:Entity) RETURN e.name AS name, e.type AS type")}
+    assert names.get("General Varrick") == "Person"
+    assert names.get("Abdul Karim al-Houthi") == "Person"
+    assert names.get("Houthis") == "Organization"
