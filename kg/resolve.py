@@ -178,7 +178,8 @@ def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | Non
 
     found += _short_forms(paragraphs, found)
     found.sort(key=lambda f: (f[0], f[2].start))
-    local = _acronyms(found, people)
+    local = _acronyms(found, people) | _also_known_as(found, people)
+    orgs = _organisations(found, people)
     lone = Counter(span.text for _, _, span, gkey in found
                    if gkey is None and span.label_ == "PERSON" and len(content_words(span.text)) == 1)
 
@@ -191,6 +192,8 @@ def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | Non
             entity, reason = local[text]
         elif gkey:
             entity, reason = gaz.entities[gkey], f"gazetteer alias {text!r}"
+        elif _short_of(text, orgs):
+            entity, reason = _short_of(text, orgs)
         else:
             linked = _link(text, NER_TYPES[span.label_], people, lone_ok=lone[text] > 1)
             if linked is None:
@@ -244,6 +247,81 @@ def _acronyms(found: list, people) -> dict[str, tuple[Entity, str]]:
     return local
 
 
+_AKA = re.compile(r"^,? ?(?:(?:who|which) (?:is|are|was) )?(?:also |better |formerly |otherwise )?known as$|^,? ?a\.?k\.?a\.?$")
+
+
+def _resolved(span: Span, gkey: str | None, people) -> Entity | None:
+    if gkey:
+        return gazetteer().entities[gkey]
+    linked = _link(span.text, NER_TYPES.get(span.label_, "Organization"), people, lone_ok=True)
+    return linked[0] if linked else None
+
+
+def _also_known_as(found: list, people) -> dict[str, tuple[Entity, str]]:
+    """"Sanaullah Ghafari, also known as Shahab al-Muhajir", "Diriye, who is also known as X and Y":
+    the names after "also known as" are the first one's in the whole article."""
+    local: dict[str, tuple[Entity, str]] = {}
+    for i, (_, doc, span, gkey) in enumerate(found):
+        chain, last = [], span
+        for _, doc2, nxt, nkey in found[i + 1:]:
+            between = doc[last.end:nxt.start].text.strip() if doc2 is doc and nxt.start >= last.end else None
+            if between is not None and between.rsplit(" ", 1)[-1] in _titles():  # "also known as Sheikh …"
+                between = between.rsplit(" ", 1)[0] if " " in between else ""
+            between = between.lower() if between is not None else None
+            if between is None or not (_AKA.match(between) if not chain else between in (",", "and", ", and", "or")):
+                break
+            chain.append((nxt, nkey))
+            last = nxt
+        if not chain:
+            continue
+        entity = _resolved(span, gkey, people)
+        for other, okey in chain:
+            if entity is None or (okey and gkey and okey != gkey) or (okey and entity.key != okey and entity.key in gazetteer().entities):
+                continue
+            if okey and not gkey:  # a known name after an unknown one: the known entity is meant
+                known = gazetteer().entities[okey]
+                local.setdefault(span.text, (known, f"{span.text!r} is also known as {other.text!r}"))
+            else:
+                local.setdefault(other.text, (entity, f"{span.text!r} is also known as {other.text!r}"))
+    return local
+
+
+def _organisations(found: list, people) -> list[tuple[list[str], Entity]]:
+    """The organisations an article names in several words, for their short forms."""
+    orgs = []
+    for _, _, span, gkey in found:
+        if span.label_ in ("ORG", "Organization") and len(content_words(span.text)) > 1:
+            entity = _resolved(span, gkey, people)
+            if entity is not None and entity.type == "Organization":
+                orgs.append((words_of(span.text), entity))
+    return orgs
+
+
+def words_of(name: str) -> list[str]:
+    return [w for w in re.split(r"[^\w'-]+", name) if w and w.lower() != "the"]
+
+
+@cache
+def _generic() -> set[str]:
+    return {w.lower() for w in data("names")["generic_words"]}
+
+
+def _short_of(text: str, orgs: list[tuple[list[str], Entity]]) -> tuple[Entity, str] | None:
+    """"the Brotherhood" after "the Muslim Brotherhood", "Polisario" after "the Polisario Front": a
+    capitalised word of the article that is the last word of one organisation's name, or its name
+    without a generic last word ("Front", "Movement"), is that organisation."""
+    short = words_of(text)
+    if not short or not short[0][:1].isupper():
+        return None
+    fits = {e.key: e for name, e in orgs if len(name) > len(short) and (
+        (len(short) == 1 and name[-1] == short[0] and name[-1].lower() not in _generic())
+        or (name[-1].lower() in _generic() and name[:-1] == short))}
+    if len(fits) != 1:
+        return None
+    entity = next(iter(fits.values()))
+    return entity, f"{text!r} is the short form of {entity.name!r} used in the same article"
+
+
 def _short_forms(paragraphs: list[tuple[int, Doc]], found: list) -> list:
     """"the Guards" after "the Revolutionary Guards": a capitalised last word of an organisation's
     name, standing alone later in the same article, is that organisation (when only one fits)."""
@@ -292,6 +370,8 @@ def _link(text: str, etype: str, people: list[tuple[list[str], Entity]],
         state = _state(text)
         if state is not None:
             return state, f"{text!r} is a state in ISO 3166 (pycountry)"
+    if etype == "Organization" and " ".join(words_of(text)).lower() in _generic():
+        return None  # "the Front", "the Movement" alone name no one
     if etype == "Person" and len(content_words(text)) < 2 and not lone_ok:
         return None  # a lone word named once ("Loser", a town) is no person unless a name or list has it
     entity = new_entity(text, etype)

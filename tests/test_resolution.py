@@ -120,3 +120,17 @@ def test_a_title_names_a_lone_surname_and_a_group_may_be_a_family_name(home_grap
     assert names.get("General Varrick") == "Person"
     assert names.get("Abdul Karim al-Houthi") == "Person"
     assert names.get("Houthis") == "Organization"
+
+
+def test_also_known_as_gives_a_name_to_the_same_person(home_graph):
+    home_graph.ingest([NAMES / "people"])
+    rows = home_graph.store.read("MATCH (e:Person) WHERE 'abu sarim' IN e.lookup RETURN e.name AS name, e.aliases AS aliases")
+    assert rows == [{"name": "Ilyas Mardan", "aliases": ["Abu Sarim", "Ilyas Mardan"]}]
+
+
+def test_a_groups_name_without_its_generic_last_word_is_the_group(home_graph):
+    home_graph.ingest([NAMES / "people"])
+    names = {r["name"]: r["aliases"] for r in home_graph.store.read(
+        "MATCH (e:Organization) RETURN e.name AS name, e.aliases AS aliases")}
+    assert "Kelvar Liberation" in names["Kelvar Liberation Front"]
+    assert "Front" not in names and "Kelvar Liberation" not in names
