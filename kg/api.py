@@ -174,6 +174,7 @@ class KnowledgeGraph:
                         yield a
 
         names.use_judgements(self.home / "judgements.toml")
+        names.judgements()  # a bad judgements file stops the ingest before anything is written
         linker = Linker.seeded(self.store.read(KNOWN_ENTITIES))  # names no list knows meet earlier spellings
         analysed = map(linker.link, analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers))
         for batch in _chunks(analysed, batch_size):
@@ -198,7 +199,7 @@ class KnowledgeGraph:
         either name (from their files), so the graph follows the judgement."""
         verdict = verdict.lower()
         if verdict not in (names.SAME, names.DIFFERENT):
-            raise ValueError(f"a judgement is {names.SAME!r} or {names.DIFFERENT!r}, not {verdict!r}")
+            raise names.JudgementError(f"a judgement is {names.SAME!r} or {names.DIFFERENT!r}, not {verdict!r}")
         path = self.home / "judgements.toml"
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as fh:

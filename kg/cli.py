@@ -15,6 +15,7 @@ from . import __version__, engine, queries, rdf
 from .api import KnowledgeGraph
 from .config import Settings
 from .engine import EngineError
+from .names import JudgementError
 from .queries import QueryError
 from .read import DEFAULT_MAX_BYTES, find_files
 from .store import StoreError
@@ -399,7 +400,7 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (QueryError, StoreError, EngineError) as exc:
+    except (QueryError, StoreError, EngineError, JudgementError) as exc:
         click.echo(f"kg: {exc}", err=True)
         sys.exit(2)
     except SystemExit:

@@ -102,6 +102,10 @@ class Gazetteer:
                 self.calling.add(key)
         return self.entities[key]
 
+    def acts(self, key: str) -> bool:
+        """False for bodies that call or debate but do not list (parliaments and their chambers)."""
+        return key not in self.calling
+
     def officeholder(self, title: str, country_key: str | None = None) -> str | None:
         """Entity key of the body an officeholder speaks for ("home secretary" → the Home Office), or of
         the state for its president, prime minister, government …; None when the title is unknown."""

@@ -148,6 +148,10 @@ class Judgements:
         return self.same.get(normal(name), set())
 
 
+class JudgementError(ValueError):
+    """A judgements file kg cannot read: the message names the file and the problem."""
+
+
 _user_file: Path | None = None
 
 
@@ -160,16 +164,16 @@ def use_judgements(path: Path | None) -> None:
 
 
 def read_judgements(path: Path) -> list[tuple[str, str, str]]:
-    """(verdict, name, name) of a judgements file; a bad file raises ValueError naming it."""
+    """(verdict, name, name) of a judgements file; a bad file raises JudgementError naming it."""
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"{path}: not a readable judgements file ({exc})") from exc
+        raise JudgementError(f"{path}: not a readable judgements file ({exc})") from exc
     found = []
     for n, row in enumerate(table.get("judgement", []), 1):
         names = row.get("names")
         if row.get("verdict") not in (SAME, DIFFERENT) or not isinstance(names, list) or len(names) != 2:
-            raise ValueError(f"{path}: judgement {n} needs verdict = \"same\"|\"different\" and two names")
+            raise JudgementError(f"{path}: judgement {n} needs verdict = \"same\"|\"different\" and two names")
         found.append((row["verdict"], str(names[0]), str(names[1])))
     return found
 

@@ -134,3 +134,41 @@ def test_a_groups_name_without_its_generic_last_word_is_the_group(home_graph):
         "MATCH (e:Organization) RETURN e.name AS name, e.aliases AS aliases")}
     assert "Kelvar Liberation" in names["Kelvar Liberation Front"]
     assert "Front" not in names and "Kelvar Liberation" not in names
+
+
+def test_a_parliament_calls_but_does_not_act():
+    gaz = gazetteer()
+    assert not gaz.acts("uk-parliament") and not gaz.acts(gaz.body("norway", "parliament").key)
+    assert gaz.acts("uk-home-office")
+
+
+def test_a_claim_rule_can_turn_a_chunk_into_an_entity():
+    from kg.resolve import entity_for
+
+    entity, reason = entity_for("the Silver Hand Society's", "Organization")
+    assert (entity.name, entity.type) == ("Silver Hand Society", "Organization") and "no list" in reason
+    assert entity_for("Hizbullah", "Organization")[0].key == "hezbollah"
+
+
+def test_kg_judge_records_the_judgement(store, engine_home):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    result = CliRunner().invoke(cli, ["--home", str(engine_home), "judge", "DIFFERENT", "Korvin Dale", "Corvin Dale"])
+    assert result.exit_code == 0, result.output
+    assert "different recorded" in result.output
+    assert '"Korvin Dale", "Corvin Dale"' in (engine_home / "judgements.toml").read_text()
+
+
+def test_a_broken_judgements_file_is_named_and_nothing_is_written(store, tmp_path):
+    from kg.names import JudgementError, use_judgements
+
+    (tmp_path / "judgements.toml").write_text('[[judgement]]\nverdict = "maybe"\nnames = ["A", "B"]\n')
+    graph = KnowledgeGraph(store, home=tmp_path)
+    try:
+        with pytest.raises(JudgementError, match="judgements.toml: judgement 1 needs verdict"):
+            graph.ingest([NAMES / "spellings"])
+    finally:
+        use_judgements(None)
+    assert store.read("MATCH (a:Article) RETURN count(a) AS n") == [{"n": 0}]
