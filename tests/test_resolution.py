@@ -172,3 +172,18 @@ def test_a_broken_judgements_file_is_named_and_nothing_is_written(store, tmp_pat
     finally:
         use_judgements(None)
     assert store.read("MATCH (a:Article) RETURN count(a) AS n") == [{"n": 0}]
+
+
+def test_a_demonym_or_of_with_a_generic_body_is_that_states_body(home_graph):
+    home_graph.ingest([NAMES / "bodies"])
+    rows = home_graph.store.read("MATCH (b:Entity)-[:AGENCY_OF]->(s:Country) RETURN b.name AS body, s.name AS state "
+                                 "ORDER BY body")
+    assert rows == [{"body": "Interior Ministry of Kuwait", "state": "Kuwait"},
+                    {"body": "Saudi Interior Ministry", "state": "Saudi Arabia"}]
+
+
+def test_an_acronym_an_article_defines_names_the_group_in_a_later_article(home_graph):
+    home_graph.ingest([NAMES / "acronym-across"])
+    rows = home_graph.store.read("MATCH (a:Article)-[:MENTIONS]->(e:Entity) WHERE 'cdv' IN e.lookup "
+                                 "RETURN e.name AS name, count(a) AS articles")
+    assert rows == [{"name": "Coastal Defence Volunteers", "articles": 2}]
