@@ -130,12 +130,15 @@ def _fits(entity: Entity, etype: str | None) -> bool:
 
 
 def _state_names(code: str, row: dict) -> tuple[str, set[str]]:
+    """A state's short name and every name of it: pycountry's, and those authorities.toml adds."""
     found = pycountry.countries.get(alpha_2=code)
     if found is None:
         return row["name"], set(row.get("aliases", []))
     name = row.get("name") or getattr(found, "common_name", None) or found.name.split(",")[0]
     official = getattr(found, "official_name", None)
-    names = {name, found.name.split(",")[0] if "," not in found.name else name, *row.get("aliases", [])}
+    names = {name, *row.get("aliases", [])}
+    if "," not in found.name:  # "Korea, Republic of" is no name a text writes
+        names.add(found.name)
     if official:
         names.add(official[4:] if official.startswith("the ") else official)
     return name, names

@@ -198,7 +198,3 @@ def same(a: str, b: str, plural: bool = False) -> str | None:
     if verdict == SAME:
         return f"{a!r} and {b!r} judged the same"
     return spelling(a, b, plural)
-
-
-def explain(a: str, b: str) -> str:
-    return same(a, b, plural=True) or f"{a!r} and {b!r}"
