@@ -24,7 +24,9 @@ from .resources import entity_labels, extractor, schema
 from .store import FalkorStore, Neo4jStore, Store, StoreError
 
 ORPHAN_ENTITIES = f"MATCH (e:Entity) WHERE {write.ORPHAN} RETURN e.key AS key ORDER BY key"
-KNOWN_ENTITIES = "MATCH (e:Entity) RETURN e.key AS key, e.type AS type, e.name AS name, e.aliases AS aliases"
+# entities no list knows (keyed type:name): what a new spelling in this ingest may be
+KNOWN_ENTITIES = ("MATCH (e:Entity) WHERE e.key CONTAINS ':' "
+                  "RETURN e.key AS key, e.type AS type, e.name AS name, e.aliases AS aliases")
 INCOMPLETE_CLAIMS = """
 MATCH (c:Claim)
 WHERE NOT (c)-[:SUBJECT]->(:Entity) OR NOT (c)-[:OBJECT]->(:Entity) OR NOT (:Article)-[:STATES]->(c)
