@@ -11,13 +11,14 @@ way (`group=`), and the language model is only loaded by `ingest`.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from . import export, queries
+from . import export, names, queries
 from .config import Settings
 from .errors import InputError
 from .model import Article
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
     from .view import View
 
 ORPHAN_ENTITIES = "MATCH (e:Entity) WHERE {orphan} RETURN e.key AS key ORDER BY key"
+# entities no list knows (keyed type:name): what a new spelling in this ingest may be
+KNOWN_ENTITIES = ("MATCH (e:Entity) WHERE e.key CONTAINS ':' "
+                  "RETURN e.key AS key, e.type AS type, e.name AS name, e.aliases AS aliases")
 INCOMPLETE_CLAIMS = """
 MATCH (c:Claim)
 WHERE NOT (c)-[:SUBJECT]->(:Entity) OR NOT (c)-[:OBJECT]->(:Entity) OR NOT (:Article)-[:STATES]->(c)
@@ -116,8 +120,9 @@ Progress = Callable[[str, int], None]
 
 
 class KnowledgeGraph:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, home: Path | None = None):
         self.store = store
+        self.home = home or Settings.from_env().home  # where the user's judgements.toml lives
         self._version_checked = False
         store.setup_schema()  # constraints and indexes; also creates an empty graph, so reading a new one works
 
@@ -130,7 +135,7 @@ class KnowledgeGraph:
                                       settings.neo4j_database)
         else:
             store = FalkorStore(settings.home)
-        return cls(store)
+        return cls(store, settings.home)
 
     def close(self) -> None:
         self.store.close()
@@ -149,6 +154,7 @@ class KnowledgeGraph:
         reported in the result and the rest still ingested."""
         from . import write
         from .pipeline import analyse_all
+        from .resolve import Linker
 
         self._check_version()
         report = IngestReport()
@@ -194,7 +200,10 @@ class KnowledgeGraph:
                     progress("claims", len(result.claims))
                 yield result
 
-        analysed = counted(analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers))
+        names.use_judgements(self.home / "judgements.toml")
+        names.judgements()  # a bad judgements file stops the ingest before anything is written
+        linker = Linker.seeded(self.store.read(KNOWN_ENTITIES))  # names no list knows meet earlier spellings
+        analysed = counted(map(linker.link, analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers)))
         for batch in _chunks(analysed, batch_size):
             old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
             write.write_batch(self.store, batch, old)
@@ -207,6 +216,29 @@ class KnowledgeGraph:
                 {"copies": [{"id": c.article_id, "path": c.path} for c in copies]})])
             report.copies = len(copies)
         return report
+
+    def judge(self, verdict: str, name: str, other: str) -> IngestReport:
+        """Record that two names are one entity ("same") or two ("different") in KG_HOME/judgements.toml,
+        consulted before any comparison of spellings, and analyse again the articles that mention
+        either name (from their files), so the graph follows the judgement."""
+        verdict = verdict.lower()
+        if verdict not in (names.SAME, names.DIFFERENT):
+            raise names.JudgementError(f"a judgement is {names.SAME!r} or {names.DIFFERENT!r}, not {verdict!r}")
+        path = self.home / "judgements.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f'\n[[judgement]]\nverdict = "{verdict}"\nnames = {json.dumps([name, other], ensure_ascii=False)}\n')
+        names.use_judgements(path)
+        names.judgements.cache_clear()
+        rows = self.store.read("UNWIND $names AS n MATCH (a:Article)-[:MENTIONS]->(e:Entity) WHERE n IN e.lookup "
+                               "RETURN DISTINCT a.id AS id, a.paths AS paths", {"names": [name.lower(), other.lower()]})
+        readable = {r["id"]: [p for p in r["paths"] or [] if Path(p).is_file()] for r in rows}
+        again = sorted(i for i, paths in readable.items() if paths)
+        if again:
+            from . import write
+
+            write.remove_articles(self.store, again)
+        return self.ingest([readable[i][0] for i in again])
 
     def remove(self, article_ids: list[str]) -> list[str]:
         """Retract articles; returns the ids that were in the graph."""

@@ -317,6 +317,25 @@ def stats(ctx):
 
 
 @cli.command()
+@click.argument("verdict", type=click.Choice(["SAME", "DIFFERENT"], case_sensitive=False))
+@click.argument("name")
+@click.argument("other")
+@click.pass_context
+def judge(ctx, verdict, name, other):
+    """Judge two names one entity (SAME) or two (DIFFERENT), and resolve the articles naming them again.
+
+    The judgement goes to KG_HOME/judgements.toml and is consulted before any comparison of spellings.
+
+    \b
+    Example:
+      kg judge DIFFERENT "Hassan Nasrallah" "Hussein Nasrallah"
+    """
+    with _open(ctx) as graph:
+        report = graph.judge(verdict, name, other)
+    click.echo(f"kg judge: {verdict.lower()} recorded; {report.written} articles resolved again")
+
+
+@cli.command()
 @click.argument("article_ids", nargs=-1, required=True)
 @click.pass_context
 def remove(ctx, article_ids):

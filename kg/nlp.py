@@ -34,7 +34,8 @@ def pipeline() -> Language:
             else:  # the same match by lower case, but through the much faster phrase matcher
                 pattern = alias
             patterns.append({"label": entity.type, "pattern": pattern, "id": entity.id})
-    ruler.add_patterns(patterns)
+    with nlp.select_pipes(enable=[]):  # patterns match on lower-case text: tokenising them is enough
+        ruler.add_patterns(patterns)
     return nlp
 
 

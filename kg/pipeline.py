@@ -24,7 +24,9 @@ def parsed(article: Article) -> tuple[Resolved, list[tuple[int, Doc]]]:
     for (_, text), (_, doc) in zip(spans, docs):
         if text in (article.title, f"By {article.author}"):  # Title Case fools the NER: gazetteer names only
             doc.ents = [e for e in doc.ents if e.label_ == "DATE"]
-    resolved = resolve(docs)
+    # the NER's names from the body only: in the header and the page furniture after the body
+    # (headline lists, "Latest news", ad-block notices) only the gazetteer's names count
+    resolved = resolve(docs, names_from=(article.body_start, article.body_end))
     body = [(offset, doc) for offset, doc in docs if article.body_start <= offset < article.body_end]
     return resolved, body
 

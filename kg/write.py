@@ -44,7 +44,7 @@ UNWIND $entities AS row
 MERGE (e:Entity {key: row.key})
 ON CREATE SET e.id = row.id, e.name = row.name, e.type = row.type, e.known_aliases = row.known_aliases,
               e.lookup = %s, e.articles = 0
-SET e.wikidata = row.wikidata, e:%%s
+SET e.wikidata = row.wikidata, e.lists = row.lists, e:%%s
 """ % LOOKUP.format(names="[row.name] + row.known_aliases")
 LINK_AGENCIES = """
 UNWIND $pairs AS pair
@@ -260,7 +260,9 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
             known = gaz.entities.get(e.key)
             entities.setdefault(e.key, {"key": e.key, "id": e.id, "name": e.name, "type": e.type,
                                         "wikidata": e.wikidata,
-                                        "known_aliases": sorted(known.aliases) if known else []})
+                                        "known_aliases": sorted(known.aliases) if known else [],
+                                        # reference data of the public lists, not a claim of the article
+                                        "lists": [str(x) for x in gaz.listings.get(e.key, [])]})
             if e.country:
                 agencies.add((e.key, e.country))
     by_label = defaultdict(list)

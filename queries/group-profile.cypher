@@ -1,7 +1,8 @@
 // name: group-profile
 // description: Everything the graph holds about one group: canonical name, aliases, parent and
 // description: sub-units (PART_OF), leaders current and former with their role (LEADS), backers
-// description: (SUPPORTS), who designates it, who called for its designation, and up to 20 sources.
+// description: (SUPPORTS), who designates it, who called for its designation, and up to 20 sources;
+// description: `lists`: the public terrorist lists it is on (reference data, not from articles).
 // description: The `graph` column holds the group and up to 100 of its facts with the entities they
 // description: link, so the Neo4j Browser draws them (kg's table and CSV leave it out; JSON keeps it).
 // param: group entity -- the group's name or any alias, any case
@@ -33,7 +34,7 @@ WITH g, parents, units, leaders, backers, designated_by, calls,
 RETURN g.name AS group, g.type AS type,
        reduce(seen = [], a IN coalesce(g.known_aliases, []) + coalesce(g.aliases, []) |
               CASE WHEN a = g.name OR a IN seen THEN seen ELSE seen + a END) AS aliases,
-       parents, units, leaders, backers, designated_by, calls,
+       coalesce(g.lists, []) AS lists, parents, units, leaders, backers, designated_by, calls,
        reduce(ids = [], f IN facts | CASE WHEN size(ids) >= 20 THEN ids
                                           ELSE ids + [i IN f.sources WHERE NOT i IN ids] END)[0..20] AS sources,
        [g] + facts[0..100] + linked[0..100] AS graph
