@@ -4,6 +4,8 @@ with an acronym in brackets after it as an alias. The new entities are kept on t
 the writer with the claims."""
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Entity, Mention
@@ -36,6 +38,8 @@ def chunk(token: Token) -> Span | None:
     while end >= start and (doc[end].lower_ in _EDGE or not doc[end].text[:1].isupper()):
         end -= 1
     if start > end or not any(t.pos_ == "PROPN" for t in doc[start:end + 1]):
+        return None
+    if start == end and re.fullmatch(r"[A-Z]{2,}s", doc[start].text):  # "NGOs", "MPs": a plural, not a name
         return None
     return doc[start:end + 1]
 

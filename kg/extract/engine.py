@@ -87,7 +87,7 @@ def attempts(doc: Doc) -> list[Attempt]:
     out = []
     for rule, nodes in matches:  # in text order, so what an act leaves in memory serves the sentences after it
         attempt = _attempt(rule, nodes)
-        memory.remember(attempt.found)
+        memory.remember(attempt)
         out.append(attempt)
     return out
 

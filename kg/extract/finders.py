@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from ..gazetteer import gazetteer
 from .chunks import adopt, chunk
 from .lexicon import words
 from .tokens import (AUTHORITY_TYPES, DESIGNEE_TYPES, GROUP_TYPES, Named, actor_named, clause_after, entity_at,
@@ -37,11 +38,16 @@ class Memory:
     authority: Arg | None = None
     designated: list[Arg] = field(default_factory=list)  # what that designation was of
 
-    def remember(self, found) -> None:
-        acts = [f for f in found if f.predicate == "DESIGNATED_AS_TERRORIST" and f.modality == "asserted"]
+    def remember(self, attempt) -> None:
+        """Keep what an asserted designation says: its authority, even when the sentence names what
+        it designated only later ("designated the NGOs …; the designated organisations are: …")."""
+        acts = [f for f in attempt.found if f.predicate == "DESIGNATED_AS_TERRORIST" and f.modality == "asserted"]
         if acts:
             self.authority = acts[-1].subject
             self.designated = [f.object for f in acts]
+        elif attempt.rule.predicate == "DESIGNATED_AS_TERRORIST" and attempt.context is not None \
+                and attempt.context.modality == "asserted" and attempt.bound.get("subject"):
+            self.authority = attempt.bound["subject"][0]
 
 
 ROLE_FINDERS: dict[str, Callable[[Token], list[Arg]]] = {}
@@ -162,6 +168,10 @@ def agent(verb: Token) -> list[Arg]:
             found = _authorities(owner) or (remembered_authority(verb) if lemma(owner) in words("government_nouns") else [])
             if found:
                 return found
+    if verb.dep_ == "acl" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB":  # "laid an order to proscribe X"
+        found = agent(verb.head.head)
+        if found:
+            return found
     if verb.dep_ == "acl" and verb.head.dep_ == "attr":  # "X became the first country to designate Y"
         found = subject_of(verb.head.head)
         return [found] if found is not None else []
@@ -226,20 +236,27 @@ def pronoun_authority(token: Token) -> list[Arg]:
 
 
 def officeholder_state(token: Token) -> list[Arg]:
-    """The state an officeholder acts for: "Israel's Defense Minister Benny Gantz", "the German
-    interior minister"."""
+    """The body an officeholder acts for — "Israel's Defense Minister Benny Gantz" (Israel's Ministry
+    of Defense), "the Home Secretary, James Cleverly" (the Home Office) — or the state for a head of
+    state or government; the title is looked up in the authorities data (gazetteer.officeholder)."""
     person = entity_at(token)
-    if person is None or person.label_ != "Person":
-        if lemma(token) not in words("office_titles"):
-            return []
-    elif not any(lemma(t) in words("office_titles") for t in token.doc[max(token.sent.start, person.start - 4):person.start]):
+    if person is not None and person.label_ != "Person":
         return []
-    for t in token.subtree:
-        ent = entity_at(t)
-        if ent is not None and ent.label_ == "Country":
-            return [ent]
-        if t.dep_ == "amod" and (state := actor_named(t.text)) is not None and state.label_ == "Country":
-            return [state]
+    phrase = [t for t in token.subtree if not (person is not None and person.start <= t.i < person.end)
+              and t.dep_ not in ("appos", "relcl", "acl") and not any(a.dep_ in ("appos", "relcl", "acl")
+                                                                       and a.i in {x.i for x in token.subtree} for a in t.ancestors if a != token)]
+    title = " ".join(t.lower_ for t in phrase if t.pos_ in ("NOUN", "PROPN", "ADP", "ADJ")
+                     and (entity_at(t) is None or entity_at(t).label_ != "Country") and actor_named(t.text) is None)
+    if not any(w in title.split() for w in words("office_titles")):
+        return []
+    state = next((e for t in phrase if (e := entity_at(t)) is not None and e.label_ == "Country"), None) or next(
+        (a for t in phrase if t.dep_ == "amod" and (a := actor_named(t.text)) is not None and a.label_ == "Country"), None)
+    body = gazetteer().officeholder(title, state.kb_id_ if state is not None else None)
+    if body is not None:
+        known = gazetteer().entities[body]
+        return [Named(known.key, known.type, known.name)]
+    if state is not None:
+        return [state]
     remembered = remembered_authority(token)  # "President Joe Biden rescinded it": the state the article is about
     return remembered if remembered and remembered[0].label_ == "Country" else []
 
