@@ -104,8 +104,9 @@ def designees(token: Token) -> list[Arg]:
             found = [adopt(c, "Organization")]
         if not found:
             found = [e for t in _examples_of(tok) for e in designees(t)]
-        if not found:  # "far-right groups the Proud Boys and The Base"
-            found = [e for a in tok.children if a.dep_ == "appos" for e in designees(a)]
+        if not found or any(c.dep_ == "appos" for c in tok.children if entity_at(tok) is None):
+            # "far-right groups the Proud Boys and The Base", "militant group the BLA and its alias, the …"
+            found = found + [e for a in tok.children if a.dep_ == "appos" for e in designees(a)]
         if not found:
             found = previous_group(tok)
         _add(out, found)
@@ -117,13 +118,40 @@ def _authorities(token: Token) -> list[Arg]:
     proper-noun chunk no entity covers is a new organisation ("the Council of the Union")."""
     out: list[Arg] = []
     for tok in (token, *token.conjuncts):
-        found = referent(tok, AUTHORITY_TYPES)
+        found = referent(tok, AUTHORITY_TYPES) or [a for t in _examples_of(tok) for a in _authorities(t)] \
+            or state_body(tok) or _body_of(tok)
         if not found and not referent(tok) and (c := chunk(tok)) is not None and _body_name(c):
             owner = next((entity_at(p) for p in c.root.children if p.dep_ == "poss" and entity_at(p) is not None
                           and entity_at(p).label_ == "Country"), None)  # "Russia's Supreme Court"
             found = [adopt(c.doc[owner.start:c.end] if owner is not None else c, "Organization")]
         _add(out, found)
     return out
+
+
+def state_body(token: Token) -> list[Arg]:
+    """A state's body named by its kind — "the interior ministry" (of the state named with it, or of
+    the article's state), "the Saudi foreign ministry" — as the authorities data keys it."""
+    if entity_at(token) is not None:
+        return []
+    phrase = " ".join(t.lower_ for t in token.subtree if t.dep_ in ("compound", "amod") and t.i < token.i
+                      and actor_named(t.text) is None) + " " + token.lower_
+    kind = next((k for k in gazetteer().kinds.values() if phrase.strip() in k.phrases), None)
+    if kind is None:
+        return []
+    states = [e for t in token.subtree if (e := entity_at(t) or actor_named(t.text)) is not None and e.label_ == "Country"]
+    states = states or [a for a in remembered_authority(token) if a.label_ == "Country"]
+    if not states:
+        return []
+    body = gazetteer().body(states[0].kb_id_, kind.id)
+    return [Named(body.key, body.type, body.name)]
+
+
+def _body_of(token: Token) -> list[Arg]:
+    """"a sanctions committee of the Security Council": a body inside an authority acts for it."""
+    if lemma(token) not in words("body_words"):
+        return []
+    return [a for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+            for p in c.children for a in referent(p, AUTHORITY_TYPES)]
 
 
 def _body_name(span: Span) -> bool:
@@ -311,7 +339,7 @@ def nominal_owner(noun: Token) -> list[Arg]:
     """Who owns a designation noun: "Washington's designation", "the U.S. designation"; not the group
     in "the IRGC's designation"."""
     found = possessor(noun) or next((entity_at(c) for c in noun.children if c.dep_ in ("compound", "amod")
-                                     and entity_at(c) is not None), None)
+                                     and entity_at(c) is not None and c.lower_ not in words("terror_words")), None)
     if found is None and noun.dep_ == "dobj" and lemma(noun.head) in words("enact_verbs"):
         return agent(noun.head)  # "the State Department maintained the designation of X"
     if found is None or found.label_ not in AUTHORITY_TYPES or (_owner_is_object(noun, found) and not nominal_of(noun)):

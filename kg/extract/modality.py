@@ -91,6 +91,8 @@ def context_of(trigger: Token) -> Context:
     chain = list(clause_chain(trigger))
     for i, tok in enumerate(chain[1:], 1):
         below = chain[i - 1]
+        if below.dep_ == "conj":  # "reviewed and maintained the designation": a sibling, not a governor
+            continue
         if below.dep_ in ("xcomp", "acl", "ccomp", "pcomp", "prep", "pobj") and not is_call(tok) and \
                 tok.pos_ in ("NOUN", "VERB") and any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no"
                                                      for c in tok.children):  # "had no plans to list"

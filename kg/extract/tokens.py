@@ -165,13 +165,19 @@ def antecedent(token: Token, types: set[str] | None) -> list[Span]:
                 add(entity_at(t))
     for span in referent(head, types):
         add(span)
-    if not found:  # the parse hung the clause on a nearby noun: take the last group before it
+    if not found:  # the parse hung the clause on a nearby noun: take the last group (not a body) before it
         for t in reversed(head.doc[head.sent.start:token.i]):
             ent = entity_at(t)
-            if ent is not None and (types is None or ent.label_ in types):
+            if ent is not None and (types is None or ent.label_ in types) and not is_body(ent):
                 add(ent)
                 break
     return found
+
+
+def is_body(span) -> bool:
+    """A government body or a legislature (the authorities data): never what "the group" refers to."""
+    known = gazetteer().entities.get(span.kb_id_)
+    return known is not None and (known.country is not None or known.key in gazetteer().calling)
 
 
 def previous_group(token: Token) -> list[Span]:
@@ -188,7 +194,7 @@ def previous_group(token: Token) -> list[Span]:
     if token.dep_ not in ("nsubj", "nsubjpass"):
         for t in reversed(token.doc[token.sent.start:token.i]):
             ent = entity_at(t)
-            if ent is not None and ent.label_ in GROUP_TYPES:
+            if ent is not None and ent.label_ in GROUP_TYPES and not is_body(ent):
                 return [ent]
     last = None
     for sent in _sentences_before(token):
@@ -196,11 +202,11 @@ def previous_group(token: Token) -> list[Span]:
             for child in root.children:
                 if child.dep_ in ("nsubj", "nsubjpass"):
                     ent = entity_at(child) or next((entity_at(t) for t in child.subtree if entity_at(t)), None)
-                    if ent is not None and ent.label_ in GROUP_TYPES:
+                    if ent is not None and ent.label_ in GROUP_TYPES and not is_body(ent):
                         return [ent]
         if last is None:
             last = next((entity_at(t) for t in reversed(sent) if entity_at(t) is not None
-                         and entity_at(t).label_ in GROUP_TYPES), None)
+                         and entity_at(t).label_ in GROUP_TYPES and not is_body(entity_at(t))), None)
     return [last] if last is not None else []
 
 
