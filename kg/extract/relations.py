@@ -258,8 +258,10 @@ def wing(noun: Token) -> Span | None:
 def _units(noun: Token) -> list[Span]:
     """What a unit noun is said of: the phrase it stands in apposition to ("X, a wing of Y"), the
     name in apposition to it ("its elite faction, the Majeed Brigade"), or the subject of a copula."""
-    if noun.dep_ == "appos":
+    if noun.dep_ in ("appos", "compound"):  # "X, a wing of Y"; "Al Qaeda's Sahel branch JNIM"
         return referent(noun.head, GROUP_TYPES)
+    if noun.dep_ == "nsubj" and noun.head.lemma_ == "be":  # "Y's armed wing is X": part_of.possessive_unit
+        return []
     if noun.dep_ == "attr" and noun.head.lemma_ == "be":
         return [u for c in noun.head.children if c.dep_ == "nsubj" for u in referent(c, GROUP_TYPES)]
     named = [u for c in noun.children if c.dep_ in ("appos", "compound") for u in referent(c, GROUP_TYPES)]
@@ -286,6 +288,20 @@ def _group_or_name(token: Token) -> list[Span]:
     if not found and (c := chunk(token)) is not None:
         found = [adopt(c, "Organization")]
     return found
+
+
+@pair_finder
+def possessed_unit(token: Token) -> list[Binding]:
+    """"the IRGC's Quds Force", "Hamas's Qassam Brigades": a group owning a unit whose name says so."""
+    parent = entity_at(token)
+    if parent is None or parent.label_ not in GROUP_TYPES or parent.root != token or not _possessive(parent):
+        return []
+    unit = entity_at(parent.root.head)
+    if unit is None or unit.label_ not in GROUP_TYPES or unit.start <= parent.start or unit.kb_id_ == parent.kb_id_:
+        return []
+    if unit[-1].lower_ not in words("unit_name_words"):
+        return []
+    return [Binding(unit, parent)]
 
 
 @pair_finder
