@@ -37,10 +37,14 @@ class Memory:
 
     authority: Arg | None = None
     designated: list[Arg] = field(default_factory=list)  # what that designation was of
+    led: tuple[Arg, Arg] | None = None  # the last leader and what they lead, for "X succeeded Y"
 
     def remember(self, attempt) -> None:
         """Keep what an asserted designation says: its authority, even when the sentence names what
         it designated only later ("designated the NGOs …; the designated organisations are: …")."""
+        leads = [f for f in attempt.found if f.predicate == "LEADS"]
+        if leads:
+            self.led = (leads[-1].subject, leads[-1].object)
         acts = [f for f in attempt.found if f.predicate == "DESIGNATED_AS_TERRORIST" and f.modality == "asserted"]
         if acts:
             self.authority = acts[-1].subject
@@ -273,8 +277,10 @@ def officeholder_state(token: Token) -> list[Arg]:
     phrase = [t for t in token.subtree if not (person is not None and person.start <= t.i < person.end)
               and t.dep_ not in ("appos", "relcl", "acl") and not any(a.dep_ in ("appos", "relcl", "acl")
                                                                        and a.i in {x.i for x in token.subtree} for a in t.ancestors if a != token)]
-    title = " ".join(t.lower_ for t in phrase if t.pos_ in ("NOUN", "PROPN", "ADP", "ADJ")
-                     and (entity_at(t) is None or entity_at(t).label_ != "Country") and actor_named(t.text) is None)
+    titled = sorted(phrase + [t for t in (person or []) if t.lower_ in words("office_titles")], key=lambda t: t.i)
+    title = " ".join(t.lower_ for t in titled if t.pos_ in ("NOUN", "PROPN", "ADP", "ADJ")
+                     and (entity_at(t) is None or entity_at(t) is person or entity_at(t).label_ != "Country")
+                     and actor_named(t.text) is None)
     if not any(w in title.split() for w in words("office_titles")):
         return []
     state = next((e for t in phrase if (e := entity_at(t)) is not None and e.label_ == "Country"), None) or next(
@@ -285,8 +291,18 @@ def officeholder_state(token: Token) -> list[Arg]:
         return [Named(known.key, known.type, known.name)]
     if state is not None:
         return [state]
-    remembered = remembered_authority(token)  # "President Joe Biden rescinded it": the state the article is about
-    return remembered if remembered and remembered[0].label_ == "Country" else []
+    return [state for a in remembered_authority(token) if (state := state_of(a)) is not None]  # "President Biden rescinded it"
+
+
+def state_of(authority: Arg) -> Arg | None:
+    """The state an authority is or acts for: the State Department's is the United States."""
+    if authority.label_ == "Country":
+        return authority
+    known = gazetteer().entities.get(authority.kb_id_)
+    if known is None or known.country is None:
+        return None
+    state = gazetteer().entities[known.country]
+    return Named(state.key, state.type, state.name)
 
 
 @role_finder

@@ -83,9 +83,16 @@ def _role_phrase(tokens: Span) -> tuple[Token, Span] | None:
     return None
 
 
+def _led_before(token: Token) -> tuple[Span, Span] | None:
+    """The article's last leader and the group they lead (finders.Memory)."""
+    remembered = token.doc.user_data.get("kg_memory")
+    return remembered.led if remembered is not None else None
+
+
 @pair_finder
 def title_before_name(token: Token) -> list[Binding]:
-    """"IRGC commander Qassem Soleimani", "Hamas leader Ismail Haniyeh"."""
+    """"IRGC commander Qassem Soleimani", "Hamas leader Ismail Haniyeh"; "former secretary general X"
+    with no group named: the group whose leadership the article has been telling."""
     person = _person(token)
     if person is None:
         return []
@@ -98,8 +105,23 @@ def title_before_name(token: Token) -> list[Binding]:
         if ent is not None:
             return [Binding(person, ent, role_word(before[-1]), _is_former(before))] if ent.label_ in GROUP_TYPES else []
         if t.pos_ not in ("ADJ", "PROPN", "NOUN", "PART") or t.text in (",", "("):
-            return []
+            break
+    led = _led_before(token)
+    if led is not None and led[0].kb_id_ != person.kb_id_ and _is_former(before) \
+            and role_word(before[-1]) in words("group_leader_roles"):
+        return [Binding(person, led[1], role_word(before[-1]), True)]
     return []
+
+
+@pair_finder
+def succession(verb: Token) -> list[Binding]:
+    """"X will succeed the late Y", "…, replacing Y": Y led what X now leads (a former leader)."""
+    led = _led_before(verb)
+    if led is None:
+        return []
+    predecessors = [e for c in verb.children if c.dep_ == "dobj" for t in c.subtree
+                    if (e := entity_at(t)) is not None and e.label_ == "Person" and e.kb_id_ != led[0].kb_id_]
+    return [Binding(p, led[1], None, True) for p in predecessors[:1]]
 
 
 @pair_finder
@@ -146,7 +168,12 @@ def _copula_or_as_subject(role: Token) -> Span | None:
     if role.dep_ in ("attr", "oprd", "xcomp", "dobj") and head.lemma_ in words("role_verbs"):
         subject = subject_of(head)
     elif role.dep_ == "pobj" and head.lower_ == "as":
-        subject = subject_of(head.head)
+        # "X served as the head of Y"; "the election of X as its new leader"
+        subject = subject_of(head.head) or _person(head.head) or (entity_at(head.head) if entity_at(head.head) is not None
+                                                                    and entity_at(head.head).label_ == "Person" else None)
+        if subject is None:
+            subject = next((e for c in head.head.children if c.dep_ == "prep" and c.lower_ == "of"
+                            for p in c.children if (e := entity_at(p)) is not None and e.label_ == "Person"), None)
     else:
         return None
     return subject if subject is not None and subject.label_ == "Person" else None
