@@ -187,9 +187,13 @@ def evaluate(gold_path: Path, paths: Iterable[Path], workers: int = 1, out: Path
 
 def precision_toml(rules: dict[str, dict], source: str) -> str:
     """Rule precision as kg/data/rules/precision.toml holds it: the confidence of each rule's claims."""
-    lines = [f"# Measured precision of each extraction rule ({source}); kg reads each claim's confidence from here.",
-             "# A rule not listed gets the default confidence. Written by `kg eval --by-rule --save-precision`.", ""]
+    lines = [f"# Measured precision of each extraction rule ({source}).",
+             "# A claim's confidence is its rule's precision smoothed by its count, (tp + 1) / (tp + fp + 2), so a",
+             "# rule right 3 times of 3 is not trusted as much as one right 40 times of 41; a rule not listed gets the",
+             "# default. Written by `kg eval --by-rule --save-precision`.", ""]
     for rule, v in sorted(rules.items()):
         if rule != "?":
-            lines.append(f'[rule."{rule}"]\nprecision = {v["precision"]}\ntp = {v["tp"]}\nfp = {v["fp"]}\n')
+            confidence = round((v["tp"] + 1) / (v["tp"] + v["fp"] + 2), 2)
+            lines.append(f'[rule."{rule}"]\nprecision = {v["precision"]}\nconfidence = {confidence}\n'
+                         f'tp = {v["tp"]}\nfp = {v["fp"]}\n')
     return "\n".join(lines)

@@ -59,3 +59,11 @@ def test_explain_names_the_rule_roles_and_the_word_that_made_it_a_call():
     assert (claim.predicate, claim.rule, claim.modality) == ("CALLED_FOR_DESIGNATION", "designation.verb", "called_for")
     assert claim.roles["trigger"] == "proscribe" and claim.roles["addressee"] == "Britain"
     assert claim.why == "urged"
+
+
+def test_a_rules_confidence_is_its_measured_precision_smoothed_by_its_count():
+    measured = [r for r in rules() if r.measured]
+    assert measured, "kg/data/rules/precision.toml measures no rule"
+    for r in measured:
+        tp, fp = r.measured["tp"], r.measured["fp"]
+        assert r.confidence == round((tp + 1) / (tp + fp + 2), 2)

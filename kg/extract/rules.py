@@ -107,7 +107,7 @@ def _rule(row: dict, family: str, path: Path, measured: dict) -> Rule:
     return Rule(id=rid, family=family, predicate=row["predicate"], modality=modality, pattern=pattern,
                 anchor=pattern[0]["RIGHT_ID"], description=row.get("description", ""), roles=roles, pairs=pairs,
                 requires=requires, examples=row.get("examples", []), counter_examples=row.get("counter_examples", []),
-                confidence=score["precision"] if score else DEFAULT_CONFIDENCE, measured=score)
+                confidence=score.get("confidence", score["precision"]) if score else DEFAULT_CONFIDENCE, measured=score)
 
 
 def measured_precision() -> dict[str, dict]:

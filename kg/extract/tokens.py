@@ -177,7 +177,9 @@ def antecedent(token: Token, types: set[str] | None) -> list[Span]:
 def is_body(span) -> bool:
     """A government body or a legislature (the authorities data): never what "the group" refers to."""
     known = gazetteer().entities.get(span.kb_id_)
-    return known is not None and (known.country is not None or known.key in gazetteer().calling)
+    if known is None or known.key in gazetteer().listings:  # a listed group, even a state's own (the IRGC)
+        return False
+    return known.country is not None or known.key in gazetteer().calling
 
 
 def previous_group(token: Token) -> list[Span]:
