@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -104,6 +105,15 @@ class Health:
 Progress = Callable[[str, int], None]  # (event, count): "article" once per article, "claims" with a count
 
 
+def _writes(method: Callable) -> Callable:
+    """Run a method that writes under the graph's writer lock, so writers never interleave."""
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self.store.writing():
+            return method(self, *args, **kwargs)
+    return locked
+
+
 class KnowledgeGraph:
     def __init__(self, store: Store):
         self.store = store
@@ -131,6 +141,7 @@ class KnowledgeGraph:
         self.close()
 
     # --- ingest ---------------------------------------------------------------------------
+    @_writes
     def ingest(self, paths: Iterable[str | Path], workers: int = 1, batch_size: int = 32,
                max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> IngestReport:
         """Read, analyse and write every article under `paths`. Unchanged articles are skipped;
@@ -186,6 +197,7 @@ class KnowledgeGraph:
             report.copies = len(copies)
         return report
 
+    @_writes
     def remove(self, article_ids: list[str]) -> list[str]:
         """Retract articles; returns the ids that were in the graph."""
         return write.remove_articles(self.store, article_ids)

@@ -4,12 +4,20 @@ with the native `falkordb` client) and any Neo4j 5 server (official `neo4j` driv
 Every value reaches Cypher as a parameter; statements come from kg's own files and code."""
 from __future__ import annotations
 
+import fcntl
+import os
 import re
+import secrets
+import socket
+import sys
+import time
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .resources import folder
+from .resources import folder, schema
 
 GRAPH = "kg"
 
@@ -30,6 +38,11 @@ class Store(ABC):
     def write(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
         """Run statements as one unit: one transaction on Neo4j, one MULTI/EXEC on FalkorDB
         (applied whole unless a statement fails; kg marks articles so a partial write is repaired)."""
+
+    @abstractmethod
+    def writing(self) -> Iterator[None]:
+        """Hold the graph's writer lock (waiting, with a message, while another kg process holds it):
+        two ingests into one graph would each add the same articles to the running counts."""
 
     @abstractmethod
     def _schema_statement(self, statement: str) -> None:
@@ -85,6 +98,23 @@ class FalkorStore(Store):
         self.db = FalkorDB(host=self.engine.host, port=self.engine.port, password=self.engine.password)
         self.graph = self.db.select_graph(GRAPH)
 
+    @contextmanager
+    def writing(self):
+        fd = os.open(self.engine.home / "writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            # a POSIX lock, which analysis worker processes forked meanwhile do not inherit
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                other = os.pread(fd, 100, 0).decode(errors="replace").strip() or "another kg process"
+                print(f"kg: {other} is writing to this graph; waiting for it to finish", file=sys.stderr)
+                fcntl.lockf(fd, fcntl.LOCK_EX)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"kg process {os.getpid()}".encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # releases the lock, also when the process is killed
+
     def read(self, cypher, params=None):
         import redis
 
@@ -125,8 +155,28 @@ class FalkorStore(Store):
         self.db.connection.close()
 
 
+# Neo4j's writer lock is a lease on the (:Schema) node, renewed by every write; SET first takes the
+# node's write lock, so the lease is read and taken by one transaction at a time.
+TAKE_LEASE = """
+MERGE (s:Schema) ON CREATE SET s.version = $version
+SET s.writer_lock = true
+REMOVE s.writer_lock
+WITH s, s.writer IS NULL OR s.writer = $token OR s.writer_until < timestamp() AS free
+SET s.writer = CASE WHEN free THEN $token ELSE s.writer END,
+    s.writer_until = CASE WHEN free THEN timestamp() + $lease ELSE s.writer_until END
+RETURN s.writer AS writer
+"""
+RENEW_LEASE = """
+MATCH (s:Schema {writer: $token})
+SET s.writer_until = timestamp() + $lease
+RETURN count(s) AS held
+"""
+LEASE_MS = 120_000  # a killed writer's lease lapses after this
+
+
 class Neo4jStore(Store):
     backend = "neo4j"
+    lease: str | None = None  # this process's writer token while it holds the lock
 
     def __init__(self, uri: str, user: str, password: str, database: str | None = None):
         import neo4j
@@ -154,10 +204,36 @@ class Neo4jStore(Store):
             raise StoreError(f"Neo4j refused the query: {exc.message}") from exc
         return [{k: _plain(r[k]) for k in keys} for r in records]
 
+    @contextmanager
+    def writing(self):
+        token = f"kg process {os.getpid()} on {socket.gethostname()} ({secrets.token_hex(3)})"
+        said = False
+        while True:
+            [row] = self._run_write(TAKE_LEASE, {"version": schema()["version"], "token": token, "lease": LEASE_MS})
+            if row["writer"] == token:
+                break
+            if not said:
+                print(f"kg: {row['writer']} is writing to this graph; waiting for it to finish", file=sys.stderr)
+                said = True
+            time.sleep(1)
+        self.lease = token
+        try:
+            yield
+        finally:
+            self.lease = None
+            self._run_write("MATCH (s:Schema {writer: $token}) REMOVE s.writer, s.writer_until", {"token": token})
+
+    def _run_write(self, cypher, params):
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(lambda tx: [r.data() for r in tx.run(cypher, params)])
+
     def write(self, statements):
         from neo4j.exceptions import Neo4jError
 
         def work(tx):
+            if self.lease and not tx.run(RENEW_LEASE, {"token": self.lease, "lease": LEASE_MS}).single()["held"]:
+                raise StoreError(f"{self.location}: this kg process lost the graph's writer lock (no write "
+                                 f"for {LEASE_MS // 1000}s); run the command again")
             for cypher, params in statements:
                 tx.run(cypher, params).consume()
 

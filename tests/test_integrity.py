@@ -1,0 +1,104 @@
+"""Faults that used to lose or corrupt the graph (issue 16), each ending with the graph equal to a
+clean ingest of the good files, or a clear refusal with nothing changed. All against the real
+embedded engine, through the `kg` command where the user would meet them."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES
+from kg import engine
+from kg.api import KnowledgeGraph
+from test_robustness import snapshot
+
+COPIES = 6
+
+
+def kg_command(home, *args) -> tuple[list[str], dict]:
+    env = {**os.environ, "KG_HOME": str(home)}
+    env.pop("NEO4J_URI", None)
+    return [sys.executable, "-m", "kg", *args], env
+
+
+def run_kg(home, *args):
+    command, env = kg_command(home, *args)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+
+
+def graph_state(home) -> dict:
+    """`snapshot` plus every running count the writer keeps on facts and entities."""
+    state = snapshot(home)
+    with KnowledgeGraph.open(home=home) as graph:
+        state["facts"] = graph.store.read(
+            "MATCH (f:Fact) RETURN f.key AS key, f.articles AS articles, f.outlet_count AS outlets, "
+            "f.sources AS sources, f.first_date AS first ORDER BY key")
+        state["entity counts"] = graph.store.read(
+            "MATCH (e:Entity) RETURN e.key AS key, e.articles AS articles, e.aliases AS aliases, "
+            "e.merge_reasons AS reasons, e.lookup AS lookup ORDER BY key")
+    for fact in state["facts"]:
+        fact["sources"] = sorted(fact["sources"])
+    return state
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """The example articles, each in a few copies with a sentence of its own."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for n in range(COPIES):
+        for article in sorted(EXAMPLES.glob("*.txt")):
+            text = article.read_text().rstrip() + f"\n\nUpdate {n}: the headline was changed.\n"
+            (folder / f"{article.stem}-{n}.txt").write_text(text)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory, corpus):
+    """The graph of one ingest of the corpus."""
+    home = tmp_path_factory.mktemp("clean") / "home"
+    with KnowledgeGraph.open(home=home) as graph:
+        graph.ingest([corpus], batch_size=4)
+    yield graph_state(home)
+    engine.stop(home)
+
+
+@pytest.fixture
+def home(tmp_path):
+    home = tmp_path / "home"
+    yield home
+    engine.stop(home)
+
+
+def test_two_ingests_of_one_folder_at_once_count_each_article_once(corpus, clean, home):
+    engine.start(home)
+    command, env = kg_command(home, "ingest", str(corpus), "--batch-size", "4")
+    both = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in both]
+    assert [code for code, _, _ in results] == [0, 0], results
+    assert any("is writing to this graph; waiting for it to finish" in err for _, _, err in results)
+    assert graph_state(home) == clean
+
+
+@pytest.mark.neo4j
+def test_neo4j_writers_take_turns_through_the_lease_on_the_schema_node(neo4j_server):
+    import threading
+    import time
+
+    from kg.store import Neo4jStore
+
+    first, second = Neo4jStore(*neo4j_server), Neo4jStore(*neo4j_server)
+    order = []
+
+    def later():
+        with second.writing():
+            order.append("second")
+
+    with first.writing():
+        waiting = threading.Thread(target=later)
+        waiting.start()
+        time.sleep(3)
+        order.append("first")
+    waiting.join(timeout=30)
+    assert order == ["first", "second"]
+    first.close(), second.close()
