@@ -181,13 +181,20 @@ class KnowledgeGraph:
                         yield a
 
         analysed = analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers)
-        for batch in _chunks(analysed, batch_size):
+        for analysed_batch in _chunks(analysed, batch_size):
+            batch = []  # what can be sent: FalkorDB would keep half of a batch with a bad row
+            for r in analysed_batch:
+                reason = write.refusal(r)
+                if reason:
+                    report.problems.append(Problem(r.article.path, reason))
+                else:
+                    batch.append(r)
             old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
             write.write_batch(self.store, batch, old)
             report.written += len(batch)
             report.claims += sum(len(r.claims) for r in batch)
             if progress:
-                progress("article", len(batch))
+                progress("article", len(analysed_batch))
                 progress("claims", sum(len(r.claims) for r in batch))
         if copies:
             self.store.write([(

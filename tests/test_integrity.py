@@ -102,3 +102,51 @@ def test_neo4j_writers_take_turns_through_the_lease_on_the_schema_node(neo4j_ser
     waiting.join(timeout=30)
     assert order == ["first", "second"]
     first.close(), second.close()
+
+
+def test_a_batch_the_engine_refuses_half_way_leaves_the_graph_as_it_was(tmp_path, home):
+    from kg import write
+    from kg.model import Entity, Mention
+    from kg.pipeline import analyse
+    from kg.read import read_article
+    from kg.store import StoreError
+
+    others = tmp_path / "others"
+    others.mkdir()
+    debate = EXAMPLES / "2021-06-uk-debate.txt"
+    for article in EXAMPLES.glob("*.txt"):
+        if article != debate:
+            (others / article.name).write_text(article.read_text())
+    with KnowledgeGraph.open(home=home) as graph:
+        graph.ingest([others])
+    before = graph_state(home)
+    # an event whose readable id is taken by the IRGC breaks the unique id constraint, in the batch's
+    # last entity statement: FalkorDB has then created the others, and goes on to count the facts
+    result = analyse(read_article(debate))
+    clash = Entity(key="event:clash", id="irgc", name="Clash", type="Event")
+    result.entities[clash.key] = clash
+    result.mentions.append(Mention(clash.key, "Clash", 0, 5))
+    with KnowledgeGraph.open(home=home) as graph:
+        with pytest.raises(StoreError, match="FalkorDB refused a write"):
+            write.write_batch(graph.store, [result])
+    assert graph_state(home) == before
+
+
+def test_removing_an_article_drops_its_spellings_when_the_other_mentions_give_no_reason(tmp_path, home):
+    from kg import write
+    from kg.pipeline import analyse
+    from kg.read import read_article
+
+    (tmp_path / "speech.txt").write_text("Harbor Ledger\n\nKarim Haddad, a commander of the Tigris Brigades, "
+                                         "spoke on Monday. Haddad said the group would not disarm.\n")
+    (tmp_path / "meeting.txt").write_text("Daily Meridian\n\nOfficials met Karim Haddad in the capital "
+                                          "on Tuesday to discuss the ceasefire.\n")
+    speech, meeting = (analyse(read_article(tmp_path / name)) for name in ("speech.txt", "meeting.txt"))
+    person = "person:KRM-HTT"
+    meeting.entities[person].reasons = set()  # a mention the resolver merged for no stated reason
+    with KnowledgeGraph.open(home=home) as graph:
+        write.write_batch(graph.store, [speech, meeting])
+        graph.remove(["speech"])
+        [haddad] = graph.store.read("MATCH (e:Entity {key: $key}) RETURN e.aliases AS aliases, "
+                                    "e.merge_reasons AS reasons, e.lookup AS lookup", {"key": person})
+    assert haddad == {"aliases": ["Karim Haddad"], "reasons": [], "lookup": ["karim haddad"]}
