@@ -143,10 +143,12 @@ class KnowledgeGraph:
     # --- ingest ---------------------------------------------------------------------------
     @_writes
     def ingest(self, paths: Iterable[str | Path], workers: int = 1, batch_size: int = 32,
-               max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> IngestReport:
+               max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
+               follow_links: bool = False) -> IngestReport:
         """Read, analyse and write every article under `paths`. Unchanged articles are skipped;
         changed ones, and those analysed by another extractor version, are replaced; bad files are
-        reported in the result and the rest still ingested."""
+        reported in the result and the rest still ingested. Symbolic links leading outside the
+        folders given are refused unless `follow_links`."""
         self._check_version()
         report = IngestReport()
         self.store.write([("MERGE (s:Schema) ON CREATE SET s.version = $version", {"version": schema()["version"]})])
@@ -180,7 +182,7 @@ class KnowledgeGraph:
                     else:
                         yield a
 
-        analysed = analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers)
+        analysed = analyse_all(fresh(read_articles(paths, max_bytes, follow_links)), workers=workers)
         for analysed_batch in _chunks(analysed, batch_size):
             batch = []  # what can be sent: FalkorDB would keep half of a batch with a bad row
             for r in analysed_batch:

@@ -55,8 +55,9 @@ def cli(ctx, neo4j_uri, neo4j_user, neo4j_password, home):
 @click.option("--workers", default=1, show_default=True, help="Processes that analyse articles in parallel.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles written per transaction.")
 @click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
+@click.option("--follow-links", is_flag=True, help="Read symbolic links that lead outside the folders given.")
 @click.pass_context
-def ingest(ctx, paths, workers, batch_size, max_bytes):
+def ingest(ctx, paths, workers, batch_size, max_bytes, follow_links):
     """Read articles (files or folders of .txt/.md/.html) into the graph.
 
     Ingesting the same files again changes nothing; a file whose text changed replaces its
@@ -66,7 +67,7 @@ def ingest(ctx, paths, workers, batch_size, max_bytes):
     Example:
       kg ingest examples/articles
     """
-    total = sum(1 for f in find_files(paths) if isinstance(f, Path))
+    total = sum(1 for f in find_files(paths, follow_links) if isinstance(f, Path))
     graph = _open(ctx)
     with graph, Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
                          TextColumn("{task.fields[claims]} claims"), TimeElapsedColumn(), console=err,
@@ -79,7 +80,8 @@ def ingest(ctx, paths, workers, batch_size, max_bytes):
             else:
                 bar.update(task, claims=bar.tasks[task].fields["claims"] + n)
 
-        report = graph.ingest(paths, workers=workers, batch_size=batch_size, max_bytes=max_bytes, progress=progress)
+        report = graph.ingest(paths, workers=workers, batch_size=batch_size, max_bytes=max_bytes, progress=progress,
+                              follow_links=follow_links)
     for problem in report.problems:
         click.echo(f"{'skipped' if problem.skipped else 'error'}: {problem}", err=True)
     for warning in report.warnings:
