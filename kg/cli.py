@@ -349,23 +349,31 @@ def validate_rdf(file, fmt):
 
 
 @cli.command()
+@click.option("--repair", is_flag=True, help="Mend what is found, then check again.")
 @click.pass_context
-def doctor(ctx):
+def doctor(ctx, repair):
     """Check the graph: where it is, the engine, the schema version, counts, and anything a crash or
-    an old version left behind (half-written articles, orphan entities, incomplete claims).
-    Exits 1 when a problem is found.
+    an old version left behind (a second engine, half-written articles, articles missing claims,
+    counts that disagree with the claims, orphan entities, incomplete claims, files others can
+    read). Exits 1 when a problem is found.
 
     \b
     Example:
       kg doctor
+      kg doctor --repair
     """
     with _open(ctx) as graph:
+        if repair:
+            for line in graph.repair():
+                click.echo(f"repaired: {line}")
         health = graph.doctor()
     click.echo(f"backend        {health.backend}: {health.location}")
     click.echo(f"engine         {health.engine}")
     recorded = "none recorded yet" if health.graph_schema_version is None else health.graph_schema_version
     click.echo(f"schema         version {health.schema_version} (graph: {recorded})")
     click.echo("counts         " + ", ".join(f"{label} {n}" for label, n in health.counts.items()))
+    for warning in health.warnings:
+        click.echo(f"warning: {warning}")
     for problem in health.problems:
         click.echo(f"problem: {problem}")
     click.echo("kg doctor: " + (f"{len(health.problems)} problems found" if health.problems else "no problems found"))

@@ -290,6 +290,9 @@ def start(home: Path) -> Engine:
             while proc.poll() is None:
                 if _alive(engine):
                     _private_write(home / "engine.json", json.dumps({"pid": proc.pid, "port": port}))
+                    if TRUNCATED in _log_of(engine):
+                        print(f"kg: warning: {TRUNCATED_NOTE.format(home=home)}", file=sys.stderr)
+                        _compact(engine)  # the file was cut inside a transaction: rewrite it from what loaded
                     return engine
                 if time.monotonic() > deadline and not _loading(engine):
                     break
@@ -301,6 +304,35 @@ def start(home: Path) -> Engine:
                 break
         tail = "\n".join(log.strip().splitlines()[-5:])
         raise EngineError(f"the embedded engine did not start in {home} (see {home / 'engine.log'}):\n{tail}")
+
+
+TRUNCATED = "loaded anyway because aof-load-truncated is enabled"
+TRUNCATED_NOTE = ("the engine's append-only file in {home}/data was cut short (a crash or a full disk) and "
+                  "loaded without its last writes; kg rewrote it from what loaded. Run `kg ingest` again on the "
+                  "same files to write the lost articles again")
+WRITE_FAILED = ("Short write while writing to the AOF", "Error writing to the AOF", "Can't persist AOF",
+                "Background AOF rewrite terminated with error")
+
+
+def _log_of(engine: Engine) -> str:
+    """The lines the engine with this pid wrote to engine.log (each line starts with its pid)."""
+    try:
+        text = (engine.home / "engine.log").read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(line for line in text.splitlines() if line.startswith(f"{engine.pid}:"))
+
+
+def troubles(engine: Engine) -> list[str]:
+    """What the running engine's log says went wrong with its files, one line each."""
+    log = _log_of(engine)
+    found = [TRUNCATED_NOTE.format(home=engine.home)] if TRUNCATED in log else []
+    failed = [line.split(" ", 4)[-1] for line in log.splitlines() if any(w in line for w in WRITE_FAILED)]
+    if failed:
+        found.append(f"the engine could not write its append-only file ({failed[-1].strip()}; {len(failed)} "
+                     f"times, see {engine.home / 'engine.log'}): free disk space, then run "
+                     f"`kg engine stop` and `kg ingest` again")
+    return found
 
 
 def _compact(engine: Engine) -> None:

@@ -401,6 +401,15 @@ def remove_articles(store: Store, ids: list[str]) -> list[str]:
     return found
 
 
+def recount(store: Store, facts: list[str], entities: list[str], chunk: int = 500) -> None:
+    """Recompute facts and entities from the claims and mentions there are, removing those that
+    nothing refers to any more (`kg doctor --repair`)."""
+    for start in range(0, max(len(facts), len(entities)), chunk):
+        keys = entities[start:start + chunk]
+        store.write([(RECOUNT_FACTS % SOURCES_KEPT, {"keys": facts[start:start + chunk]}), *_delete_orphans(keys),
+                     (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys})])
+
+
 def repair(store: Store) -> list[str]:
     """Remove articles a crashed ingest left half-written; they are written again on the next ingest."""
     broken = [r["id"] for r in store.read(HALF_WRITTEN)]

