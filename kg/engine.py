@@ -119,16 +119,13 @@ def _alive(engine: Engine) -> bool:
         return False
 
 
-def _loading(engine: Engine) -> bool:
-    """Still reading its data from disk (a large graph takes minutes): it answers LOADING, or does
-    not answer in time while it replays logged writes."""
-    try:
-        engine.client().ping()
-    except (redis.BusyLoadingError, redis.TimeoutError):
-        return True
-    except (OSError, redis.RedisError):
-        pass
-    return False
+def _loaded(engine: Engine) -> bool:
+    """The engine has read its data and accepts connections, as its log says. Until then kg does not
+    connect: FalkorDB 4.16 crashes (assertion '!server.in_exec') when a client connects while it
+    replays a long transaction of its append-only file."""
+    log = engine.home / "engine.log"
+    return not log.exists() or f"{engine.pid}:M" not in (text := log.read_text(errors="replace")) or any(
+        line.startswith(f"{engine.pid}:") and "Ready to accept connections" in line for line in text.splitlines())
 
 
 def _gone(pid: int) -> bool:
@@ -212,8 +209,13 @@ def status(home: Path, wait: float | None = None) -> Engine | None:
     said = False
     while True:
         try:
-            engine.client().ping()
-            return engine
+            if _loaded(engine):
+                engine.client().ping()
+                return engine
+            if _gone(engine.pid):  # it died loading its data
+                record.unlink(missing_ok=True)
+                return None
+            deadline = time.monotonic() + wait  # reading a large graph from disk: it answers once loaded
         except redis.AuthenticationError as exc:
             raise EngineError(f"the embedded engine (pid {engine.pid}) of {home} refuses the password in "
                               f"{home / 'password'}: was that file changed? Restore it, or run `kg engine stop` "
@@ -288,13 +290,15 @@ def start(home: Path) -> Engine:
             engine = Engine(home, proc.pid, port, password)
             deadline = time.monotonic() + 60  # to answer at all; loading the data may take longer
             while proc.poll() is None:
-                if _alive(engine):
+                if not _loaded(engine):
+                    deadline = time.monotonic() + 60
+                elif _alive(engine):
                     _private_write(home / "engine.json", json.dumps({"pid": proc.pid, "port": port}))
                     if TRUNCATED in _log_of(engine):
                         print(f"kg: warning: {TRUNCATED_NOTE.format(home=home)}", file=sys.stderr)
                         _compact(engine)  # the file was cut inside a transaction: rewrite it from what loaded
                     return engine
-                if time.monotonic() > deadline and not _loading(engine):
+                elif time.monotonic() > deadline:
                     break
                 time.sleep(0.05)
             if proc.poll() is None:

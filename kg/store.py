@@ -128,15 +128,34 @@ class FalkorStore(Store):
         return [dict(zip(names, map(_plain, row))) for row in result.result_set]
 
     def write(self, statements):
+        import redis
         from falkordb.helpers import stringify_param_value
 
         pipe = self.db.connection.pipeline(transaction=True)
         for cypher, params in statements:
             header = "CYPHER " + " ".join(f"{k}={stringify_param_value(v)}" for k, v in params.items()) + " "
             pipe.execute_command("GRAPH.QUERY", GRAPH, header + cypher, "--compact")
-        for reply in pipe.execute(raise_on_error=False):
+        try:
+            replies = pipe.execute(raise_on_error=False)
+        except redis.ResponseError as exc:  # refused whole, e.g. MISCONF when the log cannot be written
+            raise StoreError(self._unwritten() or f"FalkorDB refused a write: {exc}") from exc
+        for reply in replies:
             if isinstance(reply, Exception):
                 raise StoreError(f"FalkorDB refused a write: {reply}")
+        # with appendfsync everysec the engine answers even when writing its log failed (a full disk)
+        problem = self._unwritten()
+        if problem:
+            raise StoreError(problem)
+
+    def _unwritten(self) -> str | None:
+        """Why the engine cannot write its append-only file, or None when it can."""
+        info = self.db.connection.info("persistence")
+        if info.get("aof_last_write_status", "ok") == "ok":
+            return None
+        data = self.engine.home / "data"
+        return (f"the embedded engine could not write its append-only file in {data} (is the disk full? see "
+                f"{self.engine.home / 'engine.log'}); the last batch is not saved: free disk space, then run "
+                f"`kg ingest` again")
 
     def _schema_statement(self, statement):
         import redis

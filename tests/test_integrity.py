@@ -266,3 +266,42 @@ def test_doctor_finds_files_others_can_read_and_a_second_engine_and_repair_mends
         second.kill()
     assert (home / "engine.log").stat().st_mode & 0o777 == 0o600
     assert graph_state(home) == examples_state
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB file system (tmpfs, mounted as root), unmounted at the end."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True,
+                          text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {made.stderr.strip()}")
+    yield mount
+    engine.stop(mount / "home")
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_fails_the_ingest_in_one_line_and_the_folder_stays_loadable(tmp_path, small_disk):
+    sys.path.insert(0, str(EXAMPLES.parent.parent / "bench"))
+    from corpus import write_corpus
+
+    articles = tmp_path / "articles"
+    write_corpus(articles, 80, seed=3)  # more than 3 MB once in the engine's log
+    fresh = tmp_path / "fresh"
+    with KnowledgeGraph.open(home=fresh) as graph:
+        graph.ingest([articles], batch_size=8)
+    clean_state = graph_state(fresh)
+    engine.stop(fresh)
+
+    home = small_disk / "home"
+    full = run_kg(home, "ingest", str(articles), "--batch-size", "8")
+    assert full.returncode == 2, full.stdout
+    [line] = full.stderr.splitlines()
+    assert line.startswith("kg: the embedded engine could not write its append-only file") and "disk full" in line
+    assert "embedded engine stopped" in run_kg(home, "engine", "stop").stdout
+
+    subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)  # space freed
+    again = run_kg(home, "ingest", str(articles), "--batch-size", "8")
+    assert again.returncode == 0, again.stderr
+    assert graph_state(home) == clean_state
