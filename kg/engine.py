@@ -50,27 +50,28 @@ class Engine:
                            retry=Retry(NoBackoff(), 0))
 
 
-def private(home: Path) -> list[Path]:
-    """Make the data folder owner-only (folders 0700, files 0600); returns what was not."""
-    fixed = []
-    home.mkdir(parents=True, exist_ok=True)
-    for folder, dirs, files in os.walk(home):
-        for path, mode in [(Path(folder), 0o700)] + [(Path(folder) / f, 0o600) for f in files]:
-            if path.is_symlink() or not path.exists():
-                continue
-            if path.stat().st_mode & 0o077:
-                fixed.append(path)
-                os.chmod(path, mode)
-    return fixed
+FILES = ("password", "engine.conf", "engine.json", "engine.log", "engine.lock", "engine.pid", "writer.lock")
+
+
+def _own(home: Path) -> list[Path]:
+    """kg's files in the data folder: its own, and everything under data/ (KG_HOME itself may be a
+    folder the user shares, so it is made private only when kg creates it)."""
+    found = [home / name for name in FILES]
+    for folder, _, files in os.walk(home / "data"):
+        found += [Path(folder)] + [Path(folder) / f for f in files]
+    return [path for path in found if path.exists() and not path.is_symlink()]
 
 
 def exposed(home: Path) -> list[Path]:
-    """Files and folders of the data folder that others may read."""
-    found = []
-    for folder, _, files in os.walk(home):
-        for path in [Path(folder)] + [Path(folder) / f for f in files]:
-            if not path.is_symlink() and path.exists() and path.stat().st_mode & 0o077:
-                found.append(path)
+    """kg's files and folders that others may read."""
+    return [path for path in _own(home) if path.stat().st_mode & 0o077]
+
+
+def private(home: Path) -> list[Path]:
+    """Make kg's files owner-only (folders 0700, files 0600); returns those that were not."""
+    found = exposed(home)
+    for path in found:
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
     return found
 
 
