@@ -7,8 +7,8 @@ It keeps running after the kg command that started it, so the next command reuse
 
 One engine per data folder: the engine holds a lock on `engine.pid` (which names its pid and port)
 for its whole life, inherited from kg at launch, so an engine that is stopped, busy or whose record
-was deleted is waited for, never replaced by a second server writing the same files. The data
-folder and every file in it are private to their owner: they hold every article's text."""
+was deleted is waited for, never replaced by a second server writing the same files. kg's files
+(the data folder, log, record, password) are private to their owner: they hold every article's text."""
 from __future__ import annotations
 
 import fcntl
@@ -120,13 +120,21 @@ def _alive(engine: Engine) -> bool:
         return False
 
 
+def _log_of(engine: Engine) -> str:
+    """The lines the engine with this pid wrote to engine.log (each line starts with its pid)."""
+    try:
+        text = (engine.home / "engine.log").read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(line for line in text.splitlines() if line.startswith(f"{engine.pid}:"))
+
+
 def _loaded(engine: Engine) -> bool:
-    """The engine has read its data and accepts connections, as its log says. Until then kg does not
-    connect: FalkorDB 4.16 crashes (assertion '!server.in_exec') when a client connects while it
-    replays a long transaction of its append-only file."""
-    log = engine.home / "engine.log"
-    return not log.exists() or f"{engine.pid}:M" not in (text := log.read_text(errors="replace")) or any(
-        line.startswith(f"{engine.pid}:") and "Ready to accept connections" in line for line in text.splitlines())
+    """The engine has read its data and accepts connections, as its log says (or it has no log to
+    say so). Until then kg does not connect: FalkorDB 4.16 crashes (assertion '!server.in_exec')
+    when a client connects while it replays a long transaction of its append-only file."""
+    log = _log_of(engine)
+    return not log or "Ready to accept connections" in log
 
 
 def _gone(pid: int) -> bool:
@@ -317,15 +325,6 @@ TRUNCATED_NOTE = ("the engine's append-only file in {home}/data was cut short (a
                   "same files to write the lost articles again")
 WRITE_FAILED = ("Short write while writing to the AOF", "Error writing to the AOF", "Can't persist AOF",
                 "Background AOF rewrite terminated with error")
-
-
-def _log_of(engine: Engine) -> str:
-    """The lines the engine with this pid wrote to engine.log (each line starts with its pid)."""
-    try:
-        text = (engine.home / "engine.log").read_text(errors="replace")
-    except OSError:
-        return ""
-    return "\n".join(line for line in text.splitlines() if line.startswith(f"{engine.pid}:"))
 
 
 def troubles(engine: Engine) -> list[str]:

@@ -406,8 +406,10 @@ def recount(store: Store, facts: list[str], entities: list[str], chunk: int = 50
     nothing refers to any more (`kg doctor --repair`)."""
     for start in range(0, max(len(facts), len(entities)), chunk):
         keys = entities[start:start + chunk]
-        store.write([(RECOUNT_FACTS % SOURCES_KEPT, {"keys": facts[start:start + chunk]}), *_delete_orphans(keys),
+        store.write([(RECOUNT_FACTS % SOURCES_KEPT, {"keys": facts[start:start + chunk]}),
                      (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys})])
+    # twice, over the whole graph: a state is an orphan only once the bodies linked to it have gone
+    store.write([(f"MATCH (e:Entity) WHERE {ORPHAN} DETACH DELETE e", {})] * 2)
 
 
 def repair(store: Store) -> list[str]:
