@@ -29,6 +29,7 @@ class StoreError(RuntimeError):
 class Store(ABC):
     backend: str
     location: str
+    rolls_back: bool  # a failed write() leaves nothing behind (else kg undoes what it left)
 
     @abstractmethod
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -87,6 +88,7 @@ def _plain(value: Any) -> Any:
 
 class FalkorStore(Store):
     backend = "falkordb"
+    rolls_back = False  # a MULTI/EXEC keeps the statements before one that fails
 
     def __init__(self, home: Path):
         from falkordb import FalkorDB
@@ -195,6 +197,7 @@ LEASE_MS = 120_000  # a killed writer's lease lapses after this
 
 class Neo4jStore(Store):
     backend = "neo4j"
+    rolls_back = True
     lease: str | None = None  # this process's writer token while it holds the lock
 
     def __init__(self, uri: str, user: str, password: str, database: str | None = None):

@@ -368,7 +368,8 @@ def write_batch(store: Store, batch: list[Analysis], replaced: References = Refe
     try:
         store.write(out)
     except StoreError:
-        _undo(store, ids, replaced + _touched(out))
+        if not store.rolls_back:
+            _undo(store, ids, replaced + _touched(out))
         raise
     store.write([(FINISH_ARTICLES, {"ids": ids})])
 
