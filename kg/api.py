@@ -11,13 +11,17 @@ way (`group=`), and the language model is only loaded by `ingest`.
 """
 from __future__ import annotations
 
+import functools
 import json
+import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from . import engine as embedded
 from . import export, names, queries
 from .config import Settings
 from .errors import InputError
@@ -40,6 +44,29 @@ MATCH (c:Claim)
 WHERE NOT (c)-[:SUBJECT]->(:Entity) OR NOT (c)-[:OBJECT]->(:Entity) OR NOT (:Article)-[:STATES]->(c)
 RETURN c.id AS id ORDER BY id
 """
+FACTS_MISCOUNTED = """
+MATCH (f:Fact)
+OPTIONAL MATCH (f)<-[:OF]-(:Claim)<-[:STATES]-(a:Article)
+WITH f, count(DISTINCT a) AS stating
+WHERE stating <> f.articles
+RETURN f.key AS key ORDER BY key
+"""
+ENTITIES_MISCOUNTED = """
+MATCH (e:Entity)
+OPTIONAL MATCH (e)<-[:MENTIONS]-(a:Article)
+WITH e, count(a) AS mentioning
+WHERE mentioning <> coalesce(e.articles, 0)
+RETURN e.key AS key ORDER BY key
+"""
+CLAIMS_MISSING = """
+MATCH (a:Article {status: 'done'})
+WHERE a.claims IS NOT NULL
+OPTIONAL MATCH (a)-[:STATES]->(c:Claim)
+WITH a, count(c) AS stated
+WHERE stated <> a.claims
+RETURN a.id AS id ORDER BY id
+"""
+MENDS = "`kg doctor --repair` mends it"
 
 
 class GraphVersionError(StoreError):
@@ -98,25 +125,51 @@ class Health:
     orphan_entities: list[str]
     incomplete_claims: list[str]
     insecure: list[str]
+    miscounted_facts: list[str] = field(default_factory=list)
+    miscounted_entities: list[str] = field(default_factory=list)
+    claims_missing: list[str] = field(default_factory=list)  # articles marked done without all their claims
+    other_engines: list[int] = field(default_factory=list)  # servers on the data folder beside kg's own
+    warnings: list[str] = field(default_factory=list)  # what the engine's log says about its files
 
     @property
     def problems(self) -> list[str]:
         found = [p for p in [version_problem(self.graph_schema_version)] if p]
+        found += [f"a second engine (pid {pid}) runs on this data folder and may overwrite its files: "
+                  f"{MENDS} (or `kill {pid}`)" for pid in self.other_engines]
         if self.half_written:
             found.append(f"{len(self.half_written)} half-written articles ({', '.join(self.half_written[:5])}): "
-                         f"the next `kg ingest` repairs them")
+                         f"the next `kg ingest` repairs them, or {MENDS}")
+        if self.claims_missing:
+            found.append(f"{len(self.claims_missing)} articles marked done lack some of their claims "
+                         f"({', '.join(self.claims_missing[:5])}): {MENDS} (they are removed, and the next "
+                         f"`kg ingest` of their files writes them again)")
+        if self.miscounted_facts:
+            found.append(f"{len(self.miscounted_facts)} facts whose article counts disagree with their claims "
+                         f"({', '.join(self.miscounted_facts[:3])}): {MENDS}")
+        if self.miscounted_entities:
+            found.append(f"{len(self.miscounted_entities)} entities whose article counts disagree with their "
+                         f"mentions ({', '.join(self.miscounted_entities[:5])}): {MENDS}")
         if self.orphan_entities:
             found.append(f"{len(self.orphan_entities)} entities with no mention and no claim "
-                         f"({', '.join(self.orphan_entities[:5])})")
+                         f"({', '.join(self.orphan_entities[:5])}): {MENDS}")
         if self.incomplete_claims:
             found.append(f"{len(self.incomplete_claims)} claims missing their article, subject or object "
-                         f"({', '.join(self.incomplete_claims[:5])})")
+                         f"({', '.join(self.incomplete_claims[:5])}): {MENDS}")
         return found + self.insecure
 
 
 # (event, count): "loading" once before the language model is first needed, then "article" once
 # per article (analysed or unchanged) and "claims" with each analysed article's count
 Progress = Callable[[str, int], None]
+
+
+def _writes(method: Callable) -> Callable:
+    """Run a method that writes under the graph's writer lock, so writers never interleave."""
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self.store.writing():
+            return method(self, *args, **kwargs)
+    return locked
 
 
 class KnowledgeGraph:
@@ -147,11 +200,18 @@ class KnowledgeGraph:
         self.close()
 
     # --- ingest ---------------------------------------------------------------------------
+    @_writes
     def ingest(self, paths: Iterable[str | Path], workers: int = 1, batch_size: int = 32,
-               max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> IngestReport:
+               max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
+               follow_links: bool = False) -> IngestReport:
         """Read, analyse and write every article under `paths`. Unchanged articles are skipped;
         changed ones, and those analysed by another extractor version, are replaced; bad files are
-        reported in the result and the rest still ingested."""
+        reported in the result and the rest still ingested. Symbolic links leading outside the
+        folders given are refused unless `follow_links`."""
+        return self._ingest(paths, workers, batch_size, max_bytes, progress, follow_links)
+
+    def _ingest(self, paths, workers, batch_size, max_bytes, progress, follow_links) -> IngestReport:
+        """`ingest` without taking the writer lock, for methods that hold it already (`judge`)."""
         from . import write
         from .pipeline import analyse_all
         from .resolve import Linker
@@ -193,6 +253,9 @@ class KnowledgeGraph:
                             progress("loading", 0)
                         yield a
 
+        names.use_judgements(self.home / "judgements.toml")
+        names.judgements()  # a bad judgements file stops the ingest before anything is written
+        linker = Linker.seeded(self.store.read(KNOWN_ENTITIES))  # names no list knows meet earlier spellings
         def counted(results: Iterator) -> Iterator:
             for result in results:
                 if progress:
@@ -200,11 +263,16 @@ class KnowledgeGraph:
                     progress("claims", len(result.claims))
                 yield result
 
-        names.use_judgements(self.home / "judgements.toml")
-        names.judgements()  # a bad judgements file stops the ingest before anything is written
-        linker = Linker.seeded(self.store.read(KNOWN_ENTITIES))  # names no list knows meet earlier spellings
-        analysed = counted(map(linker.link, analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers)))
-        for batch in _chunks(analysed, batch_size):
+        analysed = counted(map(linker.link, analyse_all(fresh(read_articles(paths, max_bytes, follow_links)),
+                                                        workers=workers)))
+        for analysed_batch in _chunks(analysed, batch_size):
+            batch = []  # what can be sent: FalkorDB would keep half of a batch with a bad row
+            for r in analysed_batch:
+                reason = write.refusal(r)
+                if reason:
+                    report.problems.append(Problem(r.article.path, reason))
+                else:
+                    batch.append(r)
             old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
             write.write_batch(self.store, batch, old)
             report.written += len(batch)
@@ -217,6 +285,7 @@ class KnowledgeGraph:
             report.copies = len(copies)
         return report
 
+    @_writes
     def judge(self, verdict: str, name: str, other: str) -> IngestReport:
         """Record that two names are one entity ("same") or two ("different") in KG_HOME/judgements.toml,
         consulted before any comparison of spellings, and analyse again the articles that mention
@@ -238,8 +307,9 @@ class KnowledgeGraph:
             from . import write
 
             write.remove_articles(self.store, again)
-        return self.ingest([readable[i][0] for i in again])
+        return self._ingest([readable[i][0] for i in again], 1, 32, DEFAULT_MAX_BYTES, None, False)
 
+    @_writes
     def remove(self, article_ids: list[str]) -> list[str]:
         """Retract articles; returns the ids that were in the graph."""
         from . import write
@@ -352,23 +422,60 @@ class KnowledgeGraph:
         from . import write
 
         counts = self.stats()["counts"]
-        insecure = []
+        insecure, others, warnings = [], [], []
         if isinstance(self.store, FalkorStore):
             e = self.store.engine
             engine = f"embedded engine running (pid {e.pid}, 127.0.0.1:{e.port})"
-            mode = (e.home / "password").stat().st_mode & 0o777
-            if mode & 0o077:
-                insecure.append(f"{e.home / 'password'} is readable by others (mode {mode:o}): chmod 600 it")
+            insecure = [f"{path} can be read by others (mode {path.stat().st_mode & 0o777:o}): {MENDS} (chmod "
+                        f"{'700' if path.is_dir() else '600'})" for path in embedded.exposed(e.home)]
+            others = [pid for pid in embedded.engines_on(e.home) if pid != e.pid]
+            warnings = embedded.troubles(e)
         else:
             engine = "Neo4j server reachable"
+        read = self.store.read
         return Health(
             backend=self.store.backend, location=self.store.location, engine=engine,
             schema_version=schema()["version"], graph_schema_version=self._recorded_version(),
             counts=counts,
-            half_written=[r["id"] for r in self.store.read(write.HALF_WRITTEN)],
-            orphan_entities=[r["key"] for r in self.store.read(ORPHAN_ENTITIES.format(orphan=write.ORPHAN))],
-            incomplete_claims=[r["id"] for r in self.store.read(INCOMPLETE_CLAIMS)],
-            insecure=insecure)
+            half_written=[r["id"] for r in read(write.HALF_WRITTEN)],
+            orphan_entities=[r["key"] for r in read(ORPHAN_ENTITIES.format(orphan=write.ORPHAN))],
+            incomplete_claims=[r["id"] for r in read(INCOMPLETE_CLAIMS)],
+            insecure=insecure,
+            miscounted_facts=[r["key"] for r in read(FACTS_MISCOUNTED)],
+            miscounted_entities=[r["key"] for r in read(ENTITIES_MISCOUNTED)],
+            claims_missing=[r["id"] for r in read(CLAIMS_MISSING)],
+            other_engines=others, warnings=warnings)
+
+    @_writes
+    def repair(self) -> list[str]:
+        """Mend what `doctor` finds: stop other engines on the data folder, make its files private,
+        remove half-written articles and those missing claims (the next ingest writes them again)
+        and claims missing their ends, recount every fact and entity from the claims and mentions,
+        and remove orphans. Returns one line per thing done."""
+        done = []
+        health = self.doctor()
+        if isinstance(self.store, FalkorStore):
+            for pid in health.other_engines:
+                os.kill(pid, signal.SIGKILL)  # its copy of the data diverged: nothing of it is to be kept
+                done.append(f"stopped the second engine (pid {pid})")
+            done += [f"made {path} private" for path in embedded.private(self.store.engine.home)]
+        broken = write.remove_articles(self.store, health.half_written + health.claims_missing)
+        if broken:
+            done.append(f"removed {len(broken)} half-written articles ({', '.join(broken[:5])}): "
+                        f"`kg ingest` their files to write them again")
+        if health.incomplete_claims:
+            self.store.write([("UNWIND $ids AS id MATCH (c:Claim {id: id}) DETACH DELETE c",
+                               {"ids": health.incomplete_claims})])
+            done.append(f"removed {len(health.incomplete_claims)} claims missing their article, subject or object")
+        facts = [r["key"] for r in self.store.read("MATCH (f:Fact) RETURN f.key AS key ORDER BY key")]
+        entities = [r["key"] for r in self.store.read("MATCH (e:Entity) RETURN e.key AS key ORDER BY key")]
+        write.recount(self.store, facts, entities)
+        fixed = len(health.miscounted_facts) + len(health.miscounted_entities) + len(health.orphan_entities)
+        if fixed:
+            done.append(f"recounted {len(facts)} facts and {len(entities)} entities from their claims and "
+                        f"mentions ({len(health.miscounted_facts)} facts and {len(health.miscounted_entities)} "
+                        f"entities were wrong, {len(health.orphan_entities)} orphans)")
+        return done
 
 
 def evaluate(gold: str | Path, paths: Iterable[str | Path], workers: int = 1, out: str | Path | None = None):

@@ -60,12 +60,14 @@ def cli(ctx, neo4j_uri, neo4j_user, neo4j_password, home):
 @click.option("--workers", default=1, show_default=True, help="Processes that analyse articles in parallel.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles written per transaction.")
 @click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
+@click.option("--follow-links", is_flag=True, help="Read symbolic links that lead outside the folders given.")
 @click.pass_context
-def ingest(ctx, paths, url_list, workers, batch_size, max_bytes):
+def ingest(ctx, paths, url_list, workers, batch_size, max_bytes, follow_links):
     """Read articles into the graph: files or folders of .txt/.md/.html, JSON Lines files (.jsonl,
     one article a line: {"id", "text", "title", "date", "outlet", "url", "author"}, the fields
     winning over what kg guesses from the text), `-` for standard input (plain text or JSON Lines),
-    and URLs of pages or of RSS/Atom feeds (each entry's page is read).
+    and URLs of pages or of RSS/Atom feeds (each entry's page is read). Symbolic links leading
+    outside the folders given are refused unless --follow-links.
 
     Ingesting the same articles again changes nothing; an article whose text changed replaces
     its claims. Files that cannot be read are reported, and the rest still ingested.
@@ -80,7 +82,7 @@ def ingest(ctx, paths, url_list, workers, batch_size, max_bytes):
     paths = [*paths, *(urls_in(url_list) if url_list else [])]
     if not paths:
         raise click.UsageError("give at least one file, folder, URL, `-` or --urls FILE")
-    total = expected_articles(paths)
+    total = expected_articles(paths, follow_links)
     graph = _open(ctx)
     with graph, Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                          TextColumn("articles"), TextColumn("{task.fields[claims]} claims"), _Rate(),
@@ -96,7 +98,8 @@ def ingest(ctx, paths, url_list, workers, batch_size, max_bytes):
             else:
                 bar.update(task, claims=bar.tasks[task].fields["claims"] + n)
 
-        report = graph.ingest(paths, workers=workers, batch_size=batch_size, max_bytes=max_bytes, progress=progress)
+        report = graph.ingest(paths, workers=workers, batch_size=batch_size, max_bytes=max_bytes, progress=progress,
+                              follow_links=follow_links)
     for problem in report.problems:
         click.echo(f"{'skipped' if problem.skipped else 'error'}: {problem}", err=True)
     for warning in report.warnings:
@@ -473,23 +476,31 @@ def validate_rdf(file, fmt):
 
 
 @cli.command()
+@click.option("--repair", is_flag=True, help="Mend what is found, then check again.")
 @click.pass_context
-def doctor(ctx):
+def doctor(ctx, repair):
     """Check the graph: where it is, the engine, the schema version, counts, and anything a crash or
-    an old version left behind (half-written articles, orphan entities, incomplete claims).
-    Exits 1 when a problem is found.
+    an old version left behind (a second engine, half-written articles, articles missing claims,
+    counts that disagree with the claims, orphan entities, incomplete claims, files others can
+    read). Exits 1 when a problem is found.
 
     \b
     Example:
       kg doctor
+      kg doctor --repair
     """
     with _open(ctx) as graph:
+        if repair:
+            for line in graph.repair():
+                click.echo(f"repaired: {line}")
         health = graph.doctor()
     click.echo(f"backend        {health.backend}: {health.location}")
     click.echo(f"engine         {health.engine}")
     recorded = "none recorded yet" if health.graph_schema_version is None else health.graph_schema_version
     click.echo(f"schema         version {health.schema_version} (graph: {recorded})")
     click.echo("counts         " + ", ".join(f"{label} {n}" for label, n in health.counts.items()))
+    for warning in health.warnings:
+        click.echo(f"warning: {warning}")
     for problem in health.problems:
         click.echo(f"problem: {problem}")
     click.echo("kg doctor: " + (f"{len(health.problems)} problems found" if health.problems else "no problems found"))

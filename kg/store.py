@@ -4,13 +4,21 @@ with the native `falkordb` client) and any Neo4j 5 server (official `neo4j` driv
 Every value reaches Cypher as a parameter; statements come from kg's own files and code."""
 from __future__ import annotations
 
+import fcntl
+import os
 import re
+import secrets
+import socket
+import sys
+import time
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from .errors import KgError
-from .resources import folder
+from .resources import folder, schema
 
 GRAPH = "kg"
 
@@ -30,6 +38,7 @@ class Rows(list):
 class Store(ABC):
     backend: str
     location: str
+    rolls_back: bool  # a failed write() leaves nothing behind (else kg undoes what it left)
 
     @abstractmethod
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> Rows:
@@ -39,6 +48,11 @@ class Store(ABC):
     def write(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
         """Run statements as one unit: one transaction on Neo4j, one MULTI/EXEC on FalkorDB
         (applied whole unless a statement fails; kg marks articles so a partial write is repaired)."""
+
+    @abstractmethod
+    def writing(self) -> Iterator[None]:
+        """Hold the graph's writer lock (waiting, with a message, while another kg process holds it):
+        two ingests into one graph would each add the same articles to the running counts."""
 
     @abstractmethod
     def _schema_statement(self, statement: str) -> None:
@@ -83,6 +97,7 @@ def _plain(value: Any) -> Any:
 
 class FalkorStore(Store):
     backend = "falkordb"
+    rolls_back = False  # a MULTI/EXEC keeps the statements before one that fails
 
     def __init__(self, home: Path):
         from falkordb import FalkorDB
@@ -93,6 +108,23 @@ class FalkorStore(Store):
         self.location = f"embedded engine in {self.engine.home} (127.0.0.1:{self.engine.port})"
         self.db = FalkorDB(host=self.engine.host, port=self.engine.port, password=self.engine.password)
         self.graph = self.db.select_graph(GRAPH)
+
+    @contextmanager
+    def writing(self):
+        fd = os.open(self.engine.home / "writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            # a POSIX lock, which analysis worker processes forked meanwhile do not inherit
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                other = os.pread(fd, 100, 0).decode(errors="replace").strip() or "another kg process"
+                print(f"kg: {other} is writing to this graph; waiting for it to finish", file=sys.stderr)
+                fcntl.lockf(fd, fcntl.LOCK_EX)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"kg process {os.getpid()}".encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # releases the lock, also when the process is killed
 
     def read(self, cypher, params=None):
         import redis
@@ -107,15 +139,34 @@ class FalkorStore(Store):
         return Rows(names, [dict(zip(names, map(_plain, row))) for row in result.result_set])
 
     def write(self, statements):
+        import redis
         from falkordb.helpers import stringify_param_value
 
         pipe = self.db.connection.pipeline(transaction=True)
         for cypher, params in statements:
             header = "CYPHER " + " ".join(f"{k}={stringify_param_value(v)}" for k, v in params.items()) + " "
             pipe.execute_command("GRAPH.QUERY", GRAPH, header + cypher, "--compact")
-        for reply in pipe.execute(raise_on_error=False):
+        try:
+            replies = pipe.execute(raise_on_error=False)
+        except redis.ResponseError as exc:  # refused whole, e.g. MISCONF when the log cannot be written
+            raise StoreError(self._unwritten() or f"FalkorDB refused a write: {exc}") from exc
+        for reply in replies:
             if isinstance(reply, Exception):
                 raise StoreError(f"FalkorDB refused a write: {reply}")
+        # with appendfsync everysec the engine answers even when writing its log failed (a full disk)
+        problem = self._unwritten()
+        if problem:
+            raise StoreError(problem)
+
+    def _unwritten(self) -> str | None:
+        """Why the engine cannot write its append-only file, or None when it can."""
+        info = self.db.connection.info("persistence")
+        if info.get("aof_last_write_status", "ok") == "ok":
+            return None
+        data = self.engine.home / "data"
+        return (f"the embedded engine could not write its append-only file in {data} (is the disk full? see "
+                f"{self.engine.home / 'engine.log'}); the last batch is not saved: free disk space, then run "
+                f"`kg ingest` again")
 
     def _schema_statement(self, statement):
         import redis
@@ -134,8 +185,29 @@ class FalkorStore(Store):
         self.db.connection.close()
 
 
+# Neo4j's writer lock is a lease on the (:Schema) node, renewed by every write; SET first takes the
+# node's write lock, so the lease is read and taken by one transaction at a time.
+TAKE_LEASE = """
+MERGE (s:Schema) ON CREATE SET s.version = $version
+SET s.writer_lock = true
+REMOVE s.writer_lock
+WITH s, s.writer IS NULL OR s.writer = $token OR s.writer_until < timestamp() AS free
+SET s.writer = CASE WHEN free THEN $token ELSE s.writer END,
+    s.writer_until = CASE WHEN free THEN timestamp() + $lease ELSE s.writer_until END
+RETURN s.writer AS writer
+"""
+RENEW_LEASE = """
+MATCH (s:Schema {writer: $token})
+SET s.writer_until = timestamp() + $lease
+RETURN count(s) AS held
+"""
+LEASE_MS = 120_000  # a killed writer's lease lapses after this
+
+
 class Neo4jStore(Store):
     backend = "neo4j"
+    rolls_back = True
+    lease: str | None = None  # this process's writer token while it holds the lock
 
     def __init__(self, uri: str, user: str, password: str, database: str | None = None):
         import neo4j
@@ -163,10 +235,36 @@ class Neo4jStore(Store):
             raise StoreError(f"Neo4j refused the query: {exc.message}") from exc
         return Rows(list(keys), [{k: _plain(r[k]) for k in keys} for r in records])
 
+    @contextmanager
+    def writing(self):
+        token = f"kg process {os.getpid()} on {socket.gethostname()} ({secrets.token_hex(3)})"
+        said = False
+        while True:
+            [row] = self._run_write(TAKE_LEASE, {"version": schema()["version"], "token": token, "lease": LEASE_MS})
+            if row["writer"] == token:
+                break
+            if not said:
+                print(f"kg: {row['writer']} is writing to this graph; waiting for it to finish", file=sys.stderr)
+                said = True
+            time.sleep(1)
+        self.lease = token
+        try:
+            yield
+        finally:
+            self.lease = None
+            self._run_write("MATCH (s:Schema {writer: $token}) REMOVE s.writer, s.writer_until", {"token": token})
+
+    def _run_write(self, cypher, params):
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(lambda tx: [r.data() for r in tx.run(cypher, params)])
+
     def write(self, statements):
         from neo4j.exceptions import Neo4jError
 
         def work(tx):
+            if self.lease and not tx.run(RENEW_LEASE, {"token": self.lease, "lease": LEASE_MS}).single()["held"]:
+                raise StoreError(f"{self.location}: this kg process lost the graph's writer lock (no write "
+                                 f"for {LEASE_MS // 1000}s); run the command again")
             for cypher, params in statements:
                 tx.run(cypher, params).consume()
 

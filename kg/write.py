@@ -1,17 +1,22 @@
 """Write analysed articles to the graph, many articles per unit of work (UNWIND of rows).
 
 Each batch is one transaction on Neo4j and one MULTI/EXEC on FalkorDB. Articles are marked
-`status: 'writing'` first and `'done'` last, so a batch cut short by a crash is found and
-removed by `repair()` before the next ingest, which then writes those articles again."""
+`status: 'writing'` by it and `'done'` by a second, small one, so a batch cut short by a crash is
+found and removed by `repair()` before the next ingest, which then writes those articles again.
+FalkorDB does not roll back the statements of a MULTI/EXEC before one that fails: so every row is
+checked before it is sent, and a batch that fails anyway is undone (its articles removed, what
+they touched recounted) before the error is raised."""
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .gazetteer import gazetteer
 from .model import Analysis, Article, Claim, claim_id
 from .resources import entity_labels, extractor, schema
-from .store import Store
+from .store import Store, StoreError
 
 SOURCES_KEPT = 20  # article ids a Fact lists; `claim-sources` gives them all
 # an entity nothing refers to any more (Fact nodes refer through FACT_SUBJECT/FACT_OBJECT)
@@ -138,19 +143,21 @@ OPTIONAL MATCH (e)<-[:MENTIONS]-(a:Article)
 WITH e, count(a) AS articles
 SET e.articles = articles
 """
+# from the mentions that remain: collect() of each list, then one sorted pass over [null] + items, so
+# an entity whose remaining mentions have no reasons (or no mention at all) keeps its row
 REFRESH_ENTITIES = """
 UNWIND $keys AS key
-MATCH (e:Entity {key: key})<-[m:MENTIONS]-(:Article)
-UNWIND m.forms AS form
-WITH e, form ORDER BY form
-WITH e, collect(DISTINCT form) AS forms
-SET e.aliases = forms
-WITH e, forms
-MATCH (e)<-[m:MENTIONS]-(:Article)
-UNWIND m.reasons AS reason
+MATCH (e:Entity {key: key})
+OPTIONAL MATCH (e)<-[m:MENTIONS]-(:Article)
+WITH e, collect(m.forms) AS form_lists, collect(m.reasons) AS reason_lists
+WITH e, reduce(s = [], x IN form_lists | s + x) AS all_forms, reduce(s = [], x IN reason_lists | s + x) AS all_reasons
+UNWIND [null] + all_forms AS form
+WITH e, all_reasons, form ORDER BY form
+WITH e, all_reasons, collect(DISTINCT form) AS forms
+UNWIND [null] + all_reasons AS reason
 WITH e, forms, reason ORDER BY reason
 WITH e, forms, collect(DISTINCT reason) AS reasons
-SET e.merge_reasons = reasons, e.lookup = %s
+SET e.aliases = forms, e.merge_reasons = reasons, e.lookup = %s
 """ % LOOKUP.format(names="[e.name] + coalesce(e.known_aliases, []) + forms")
 DELETE_ORPHANS = f"""
 UNWIND $keys AS key
@@ -209,7 +216,7 @@ def article_row(result: Analysis) -> dict:
     a = result.article
     return {"id": a.id, "title": a.title, "outlet": a.outlet, "author": a.author, "date": a.date,
             "paths": a.paths, "content_hash": a.content_hash, "text": a.text, "body_start": a.body_start,
-            "body_end": a.body_end, "extractor": extractor()}
+            "body_end": a.body_end, "extractor": extractor(), "claims": len(result.claims)}
 
 
 def _count(facts: dict[str, dict], r: Analysis, c: Claim) -> str:
@@ -318,13 +325,71 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
         stale = sorted(replaced.entities - set(entities))
         if stale:
             out += _delete_orphans(stale)
-    out.append((FINISH_ARTICLES, {"ids": ids}))
     return out
 
 
+def _unfit(value) -> str | None:
+    """Why a value cannot be sent to the graph as it is, or None."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "it holds a NUL byte"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "it holds text that is not valid Unicode"
+    elif isinstance(value, float) and not math.isfinite(value):
+        return f"it holds the number {value}"
+    elif isinstance(value, dict):
+        return next(filter(None, map(_unfit, [*value.keys(), *value.values()])), None)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        return next(filter(None, map(_unfit, value)), None)
+    return None
+
+
+def refusal(result: Analysis) -> str | None:
+    """Why an analysed article cannot be written (checked before its batch is sent), or None."""
+    reason = _unfit(dataclasses.asdict(result))
+    return f"cannot be written to the graph: {reason}" if reason else None
+
+
+def _touched(out: list[tuple[str, dict]]) -> References:
+    """The entities and facts a batch's statements merge into: what undoing it must recount."""
+    entities = {row["key"] for _, params in out for row in params.get("entities", [])}
+    entities |= {pair["country"] for _, params in out for pair in params.get("pairs", [])}
+    facts = {row["key"] for _, params in out for row in params.get("facts", [])}
+    return References(entities, facts)
+
+
 def write_batch(store: Store, batch: list[Analysis], replaced: References = References()) -> None:
-    if batch:
-        store.write(statements(batch, replaced))
+    """Write a batch whole, or undo what a failed batch left and raise StoreError."""
+    if not batch:
+        return
+    ids = [r.article.id for r in batch]
+    out = statements(batch, replaced)
+    try:
+        store.write(out)
+    except StoreError:
+        if not store.rolls_back:
+            _undo(store, ids, replaced + _touched(out))
+        raise
+    store.write([(FINISH_ARTICLES, {"ids": ids})])
+
+
+def _undo(store: Store, ids: list[str], touched: References) -> None:
+    """Remove a failed batch's articles and recount what it touched (FalkorDB kept the statements
+    before the failing one). If this fails too, the articles stay marked `writing` for `repair()`."""
+    try:
+        _retract(store, ids, sum(references_of(store, ids).values(), touched))
+    except StoreError:
+        pass
+
+
+def _retract(store: Store, ids: list[str], gone: References) -> None:
+    keys = sorted(gone.entities)
+    store.write([(CLEAR_ARTICLES, {"ids": ids}), (DELETE_MENTIONS, {"ids": ids}),
+                 ("UNWIND $ids AS id MATCH (a:Article {id: id}) DETACH DELETE a", {"ids": ids}),
+                 (RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(gone.facts)}),
+                 *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys})])
 
 
 def remove_articles(store: Store, ids: list[str]) -> list[str]:
@@ -334,13 +399,19 @@ def remove_articles(store: Store, ids: list[str]) -> list[str]:
                                          {"ids": ids})]
     if not found:
         return []
-    gone = sum(references_of(store, found).values(), References())
-    keys = sorted(gone.entities)
-    store.write([(CLEAR_ARTICLES, {"ids": found}), (DELETE_MENTIONS, {"ids": found}),
-                 ("UNWIND $ids AS id MATCH (a:Article {id: id}) DETACH DELETE a", {"ids": found}),
-                 (RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(gone.facts)}),
-                 *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys})])
+    _retract(store, found, sum(references_of(store, found).values(), References()))
     return found
+
+
+def recount(store: Store, facts: list[str], entities: list[str], chunk: int = 500) -> None:
+    """Recompute facts and entities from the claims and mentions there are, removing those that
+    nothing refers to any more (`kg doctor --repair`)."""
+    for start in range(0, max(len(facts), len(entities)), chunk):
+        keys = entities[start:start + chunk]
+        store.write([(RECOUNT_FACTS % SOURCES_KEPT, {"keys": facts[start:start + chunk]}),
+                     (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys})])
+    # twice, over the whole graph: a state is an orphan only once the bodies linked to it have gone
+    store.write([(f"MATCH (e:Entity) WHERE {ORPHAN} DETACH DELETE e", {})] * 2)
 
 
 def repair(store: Store) -> list[str]:

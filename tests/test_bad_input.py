@@ -2,7 +2,8 @@
 the good articles are still ingested, and the exit status says whether anything failed.
 
 The fixed bad files live in tests/fixtures/bad-input/; the ones that cannot be stored in git (a
-symbolic link loop, an oversized file, a copy of an article) are made in a temporary folder."""
+symbolic link loop, an oversized file, a copy of an article, a FIFO, a link to /etc/passwd, a file
+name that is not UTF-8, NUL bytes) are made in a temporary folder."""
 import json
 import os
 import shutil
@@ -134,3 +135,92 @@ def test_unreadable_file_is_refused(tmp_path):
 
     problem = read_article(secret)
     assert isinstance(problem, Problem) and "permission denied" in str(problem)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """One ingest of a folder holding a good article beside the files an adversarial user would try."""
+    root = tmp_path_factory.mktemp("hostile")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    text = ARTICLE.read_text()
+    shutil.copy(ARTICLE, corpus / "irgc.txt")
+    (corpus / "one-line.txt").write_text("The IRGC was listed again " * 40_000 + "\n")  # 1,040,000 characters
+    filler = "\n\n".join(["Markets in the region were largely unmoved by the news."] * 100)
+    late = text.replace("\n\n", "\n\n" + filler + "\n\n", 1).replace("Quds Force", "Quds\x00 Force")
+    assert late.index("\x00") > 4096
+    (corpus / "nul-late.txt").write_text(late)
+    (corpus / "utf-16.txt").write_bytes(text.replace("2019", "2018").encode("utf-16"))  # with its BOM
+    (corpus / os.fsdecode(b"caf\xe9.txt")).write_text(text.replace("2019", "2017"))
+    os.mkfifo(corpus / "pipe.txt")
+    (corpus / "passwd.txt").symlink_to("/etc/passwd")
+    result = run_kg(root / "home", "ingest", str(corpus))
+    yield corpus, result, result.stderr.splitlines(), root / "home"
+    engine.stop(root / "home")
+
+
+def test_hostile_batch_lands_the_good_files_and_exits_non_zero(hostile):
+    _, result, _, _ = hostile
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert result.stdout.strip().startswith("kg ingest: 3 articles written")
+    assert "3 files FAILED" in result.stdout and "1 files skipped" in result.stdout
+
+
+def test_a_paragraph_over_the_language_models_limit_is_refused_by_name(hostile):
+    line = line_about(hostile[2], "one-line.txt")
+    assert line.startswith("error:") and "1,040,000 characters" in line and "1,000,000" in line
+
+
+def test_nul_bytes_past_the_first_block_are_removed_with_a_warning(hostile):
+    _, _, lines, home = hostile
+    line = line_about(lines, "nul-late.txt")
+    assert line.startswith("warning:") and "1 NUL characters removed" in line
+    from kg.api import KnowledgeGraph
+
+    with KnowledgeGraph.open(home=home) as graph:
+        [row] = graph.store.read("MATCH (a:Article {id: 'nul-late'}) RETURN a.text AS text, a.claims AS claims")
+    assert "\x00" not in row["text"] and "Quds Force" in row["text"] and row["claims"] > 0
+
+
+def test_utf16_with_a_byte_order_mark_is_decoded_as_text(hostile):
+    _, _, lines, home = hostile
+    assert "decoded as UTF-16 (byte order mark)" in line_about(lines, "utf-16.txt")
+    from kg.api import KnowledgeGraph
+
+    with KnowledgeGraph.open(home=home) as graph:
+        [row] = graph.store.read("MATCH (a:Article {id: 'utf-16'})-[:STATES]->(c:Claim) "
+                                 "WHERE c.predicate = 'DESIGNATED_AS_TERRORIST' RETURN count(c) > 0 AS found")
+    assert row["found"]
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_by_a_printable_name(hostile):
+    line = line_about(hostile[2], "caf\N{REPLACEMENT CHARACTER}.txt")
+    assert line.startswith("error:") and "file name is not valid UTF-8" in line
+
+
+def test_a_fifo_is_skipped_by_name_without_blocking(hostile):
+    line = line_about(hostile[2], "pipe.txt")
+    assert line.startswith("skipped:") and "not a regular file (a FIFO)" in line
+
+
+def test_a_link_to_a_file_outside_the_folders_given_is_refused(hostile):
+    _, _, lines, home = hostile
+    line = line_about(lines, "passwd.txt")
+    assert line.startswith("error:") and "outside the folders given" in line and "--follow-links" in line
+    from kg.api import KnowledgeGraph
+
+    with KnowledgeGraph.open(home=home) as graph:
+        assert graph.store.read("MATCH (a:Article {id: 'passwd'}) RETURN a.id AS id") == []
+
+
+def test_follow_links_reads_links_outside_and_still_skips_devices(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "irgc.txt").symlink_to(ARTICLE)
+    (corpus / "zero.txt").symlink_to("/dev/zero")
+    result = run_kg(tmp_path / "home", "ingest", str(corpus), "--follow-links")
+    engine.stop(tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    assert "kg ingest: 1 articles written" in result.stdout
+    assert "not a regular file (a device): skipped" in line_about(result.stderr.splitlines(), "zero.txt")

@@ -18,8 +18,8 @@ from kg.api import KnowledgeGraph
 SECRET = "kg-secret-Do-Not-Print-42"
 
 
-def run_kg(home, *args):
-    env = {**os.environ, "KG_HOME": str(home)}
+def run_kg(home, *args, env=None):
+    env = {**os.environ, "KG_HOME": str(home), **(env or {})}
     for name in ("NEO4J_URI", "NEO4J_PASSWORD", "NEO4J_USER"):
         env.pop(name, None)
     return subprocess.run([sys.executable, "-m", "kg", *args], env=env, capture_output=True, text=True, timeout=300)
@@ -118,3 +118,65 @@ def test_engine_listens_on_localhost_only_and_wants_its_password(home):
 def test_engine_password_file_is_owner_only(home):
     assert (home / "password").stat().st_mode & 0o777 == 0o600
     assert (home / "engine.conf").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_stopped_engine_is_waited_for_with_a_message_never_replaced(home):
+    stopped = engine.status(home).pid
+    os.kill(stopped, signal.SIGSTOP)
+    try:
+        env = {**os.environ, "KG_HOME": str(home), "KG_ENGINE_WAIT": "60"}
+        env.pop("NEO4J_URI", None)
+        waiting = subprocess.Popen([sys.executable, "-m", "kg", "stats"], env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        said = waiting.stderr.readline()  # once its 5 s ping has timed out, where a second engine used to start
+        assert f"the embedded engine (pid {stopped}) is not answering" in said and "waiting" in said
+        assert engine.engines_on(home) == [stopped]
+    finally:
+        os.kill(stopped, signal.SIGCONT)
+    out, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, err
+    assert "Article        4" in out
+    assert engine.engines_on(home) == [stopped]
+
+
+def test_an_engine_that_never_answers_gets_one_line_and_keeps_the_folder(home):
+    stopped = engine.status(home).pid
+    os.kill(stopped, signal.SIGSTOP)
+    try:
+        result = run_kg(home, "stats", env={"KG_ENGINE_WAIT": "1"})
+        assert result.returncode == 2
+        assert result.stderr.splitlines()[-1].startswith(f"kg: the embedded engine (pid {stopped})")
+        assert "it was not replaced" in result.stderr and "kg engine stop" in result.stderr
+        assert engine.engines_on(home) == [stopped]
+    finally:
+        os.kill(stopped, signal.SIGCONT)
+    assert article_count(home) == 4
+
+
+def test_a_deleted_engine_record_finds_the_running_engine(home):
+    running = engine.status(home).pid
+    (home / "engine.json").unlink()
+    assert article_count(home) == 4
+    assert engine.engines_on(home) == [running]
+    assert json.loads((home / "engine.json").read_text())["pid"] == running
+
+
+def test_a_changed_password_file_is_refused_by_name_and_the_engine_can_still_be_stopped(home):
+    running = engine.status(home).pid
+    (home / "password").write_text("not-the-engine-password")
+    result = run_kg(home, "stats")
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert f"refuses the password in {home / 'password'}" in line and "kg engine stop" in line
+    assert engine.engines_on(home) == [running]
+    assert "embedded engine stopped" in run_kg(home, "engine", "stop").stdout
+    assert engine.engines_on(home) == []
+    assert article_count(home) == 4  # restarted with the new password, data kept
+
+
+def test_engine_files_are_private_to_their_owner(home):
+    engine.stop(home)
+    article_count(home)  # restart, writing the log and the append-only files anew
+    for path in [home, *home.rglob("*")]:
+        wanted = 0o700 if path.is_dir() else 0o600
+        assert path.stat().st_mode & 0o777 == wanted, path
