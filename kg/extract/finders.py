@@ -574,6 +574,42 @@ def members(verb: Token) -> list[Arg]:
     return out
 
 
+@role_finder
+def remembered_designees(token: Token) -> list[Arg]:
+    """What the article's last designation was of ("Y followed suit", "similar moves by X and Y")."""
+    remembered = token.doc.user_data.get("kg_memory")
+    return list(remembered.designated) if remembered is not None else []
+
+
+@role_finder
+def precedent_authorities(noun: Token) -> list[Arg]:
+    """The authorities a designation is likened to: "similar moves by the UK and the US", "in line with
+    countries including the US and Israel", "following the lead of Canada"."""
+    out: list[Arg] = []
+    for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "of", "with")):
+        for p in prep.children:
+            _add(out, _authorities(p))
+    return out
+
+
+def precedent(noun: Token) -> bool:
+    """The noun likens an act to others': "similar moves", "the same stance", "in line with", "the lead of"."""
+    likened = any(c.lower_ in ("similar", "same", "like") for c in noun.children)
+    return likened or (noun.lower_ == "line" and noun.head.lower_ == "in") or (noun.lower_ == "lead" and noun.head.lemma_ == "follow")
+
+
+@role_finder
+def follower(verb: Token) -> list[Arg]:
+    """Who follows suit: the subject of "followed suit" / "did the same"."""
+    return [a for c in verb.children if c.dep_ == "nsubj" for a in (_authorities(c) or pronoun_authority(c))]
+
+
+def follows_suit(verb: Token) -> bool:
+    """"followed suit", "did the same", "took the same step"."""
+    return any(c.dep_ == "dobj" and (c.lower_ == "suit" or any(d.lower_ == "same" for d in c.children))
+               for c in verb.children)
+
+
 # --- checks a rule can require ------------------------------------------------------------------
 
 def verbal(tok: Token) -> bool:
@@ -607,7 +643,8 @@ def terror_in_subtree(tok: Token) -> bool:
 
 
 CHECKS: dict[str, Callable[[Token], bool]] = {
-    f.__name__: f for f in (verbal, terror_clause, participle_by, terror_list, terror_in_subtree, terror_members)}
+    f.__name__: f for f in (verbal, terror_clause, participle_by, terror_list, terror_in_subtree, terror_members,
+                            precedent, follows_suit)}
 
 
 # --- pair finders: adjectival forms -------------------------------------------------------------
