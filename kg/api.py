@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from . import export, queries, write
+from .clean import segment
 from .config import Settings
-from .model import Article
+from .content import ContentStore
+from .model import Analysis, Article
 from .pipeline import analyse_all
 from .read import DEFAULT_MAX_BYTES, Copy, Problem, read_articles
 from .resources import entity_labels, extractor, schema
@@ -85,6 +87,7 @@ class Health:
     orphan_entities: list[str]
     incomplete_claims: list[str]
     insecure: list[str]
+    missing_texts: list[str] = field(default_factory=list)  # articles whose text the content store lacks
 
     @property
     def problems(self) -> list[str]:
@@ -98,6 +101,9 @@ class Health:
         if self.incomplete_claims:
             found.append(f"{len(self.incomplete_claims)} claims missing their article, subject or object "
                          f"({', '.join(self.incomplete_claims[:5])})")
+        if self.missing_texts:
+            found.append(f"{len(self.missing_texts)} articles whose text is missing from the content store "
+                         f"({', '.join(self.missing_texts[:5])}): remove them and ingest their files again")
         return found + self.insecure
 
 
@@ -105,8 +111,10 @@ Progress = Callable[[str, int], None]  # (event, count): "article" once per arti
 
 
 class KnowledgeGraph:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, content: ContentStore | None = None):
+        """`content` holds the article texts; by default the store's own (see kg/content.py)."""
         self.store = store
+        self.content = content or ContentStore.beside(store, Settings.from_env().home)
         self._version_checked = False
         store.setup_schema()  # constraints and indexes; also creates an empty graph, so reading a new one works
 
@@ -119,9 +127,10 @@ class KnowledgeGraph:
                                       settings.neo4j_database)
         else:
             store = FalkorStore(settings.home)
-        return cls(store)
+        return cls(store, ContentStore.beside(store, settings.home))
 
     def close(self) -> None:
+        self.content.close()
         self.store.close()
 
     def __enter__(self):
@@ -142,6 +151,7 @@ class KnowledgeGraph:
         report.repaired = write.repair(self.store)
         copies: list[Copy] = []
         replaced: dict[str, write.References] = {}  # what the old version of each replaced article referred to
+        old_texts: set[str] = set()  # content hashes of the replaced versions
 
         def fresh(items: Iterator[Article | Copy | Problem]) -> Iterator[Article]:
             for chunk in _chunks(items, batch_size):
@@ -160,6 +170,7 @@ class KnowledgeGraph:
                 if changed:
                     report.replaced += len(changed)
                     replaced.update(write.references_of(self.store, changed))
+                    old_texts.update(known[i][0] for i in changed)
                 for a in articles:
                     report.warnings += [f"{a.path}: {w}" for w in a.warnings]
                     if known.get(a.id) == current[a.id]:
@@ -170,14 +181,8 @@ class KnowledgeGraph:
                         yield a
 
         analysed = analyse_all(fresh(read_articles(paths, max_bytes)), workers=workers)
-        for batch in _chunks(analysed, batch_size):
-            old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
-            write.write_batch(self.store, batch, old)
-            report.written += len(batch)
-            report.claims += sum(len(r.claims) for r in batch)
-            if progress:
-                progress("article", len(batch))
-                progress("claims", sum(len(r.claims) for r in batch))
+        self._write_all(analysed, batch_size, report, progress, replaced)
+        self._forget_texts(old_texts)
         if copies:
             self.store.write([(
                 "UNWIND $copies AS row MATCH (a:Article {id: row.id}) "
@@ -186,9 +191,70 @@ class KnowledgeGraph:
             report.copies = len(copies)
         return report
 
+    def reanalyse(self, article_ids: list[str] | None = None, workers: int = 1, batch_size: int = 32,
+                  progress: Progress | None = None) -> IngestReport:
+        """Analyse articles again from their stored texts (no files needed) and replace them:
+        the given ids, or every article written by another extractor version than this one."""
+        self._check_version()
+        rows = self.store.read(
+            "MATCH (a:Article) WHERE ($ids IS NULL AND a.extractor <> $extractor) OR a.id IN coalesce($ids, []) "
+            "RETURN a.id AS id, a.paths AS paths, a.content_hash AS hash ORDER BY id",
+            {"ids": article_ids, "extractor": extractor()})
+        missing = sorted(set(article_ids or []) - {r["id"] for r in rows})
+        if missing:
+            raise StoreError(f"{self.store.location}: no article {', '.join(map(repr, missing))} in the graph")
+        report = IngestReport()
+        replaced = write.references_of(self.store, [r["id"] for r in rows])
+
+        def stored() -> Iterator[Article]:
+            for r in rows:
+                paths = r["paths"] or []
+                yield segment(Article(id=r["id"], path=paths[0] if paths else r["id"], paths=paths,
+                                      text=self.content.get(r["hash"]), content_hash=r["hash"]))
+
+        self._write_all(analyse_all(stored(), workers=workers), batch_size, report, progress, replaced)
+        return report
+
+    def write_analysed(self, batch: list[Analysis], replaced: write.References = write.References()) -> None:
+        """Write analysed articles: their texts to the content store first (idempotent, by hash),
+        then the graph batch, whose `done` marking says the articles are in."""
+        self.content.put(r.article.text for r in batch)
+        write.write_batch(self.store, batch, replaced)
+
+    def _write_all(self, analysed: Iterable[Analysis], batch_size: int, report: IngestReport,
+                   progress: Progress | None, replaced: dict[str, write.References]) -> None:
+        for batch in _chunks(analysed, batch_size):
+            old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
+            self.write_analysed(batch, old)
+            report.written += len(batch)
+            report.claims += sum(len(r.claims) for r in batch)
+            if progress:
+                progress("article", len(batch))
+                progress("claims", sum(len(r.claims) for r in batch))
+
     def remove(self, article_ids: list[str]) -> list[str]:
-        """Retract articles; returns the ids that were in the graph."""
-        return write.remove_articles(self.store, article_ids)
+        """Retract articles, and their texts unless another article has the same; returns the ids that
+        were in the graph."""
+        hashes = {r["hash"] for r in self.store.read(
+            "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN a.content_hash AS hash", {"ids": article_ids})}
+        found = write.remove_articles(self.store, article_ids)
+        self._forget_texts(hashes)
+        return found
+
+    def _forget_texts(self, hashes: set[str]) -> None:
+        """Drop from the content store those of these texts no article in the graph has any more."""
+        if hashes:
+            kept = {r["hash"] for r in self.store.read(
+                "UNWIND $hashes AS h MATCH (a:Article {content_hash: h}) RETURN DISTINCT h AS hash",
+                {"hashes": sorted(hashes)})}
+            self.content.discard(hashes - kept)
+
+    def article_text(self, article_id: str) -> str:
+        """The full text of an article, as analysed (offsets of its claims point into it)."""
+        found = self.store.read("MATCH (a:Article {id: $id}) RETURN a.content_hash AS hash", {"id": article_id})
+        if not found:
+            raise StoreError(f"{self.store.location}: no article {article_id!r} in the graph")
+        return self.content.get(found[0]["hash"])
 
     # --- read -----------------------------------------------------------------------------
     def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -246,7 +312,13 @@ class KnowledgeGraph:
             half_written=[r["id"] for r in self.store.read(write.HALF_WRITTEN)],
             orphan_entities=[r["key"] for r in self.store.read(ORPHAN_ENTITIES)],
             incomplete_claims=[r["id"] for r in self.store.read(INCOMPLETE_CLAIMS)],
-            insecure=insecure)
+            insecure=insecure, missing_texts=self._missing_texts())
+
+    def _missing_texts(self) -> list[str]:
+        stored = self.content.hashes()
+        return [r["id"] for r in self.store.read(
+            "MATCH (a:Article) WHERE a.status = 'done' RETURN a.id AS id, a.content_hash AS hash ORDER BY id")
+            if r["hash"] not in stored]
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

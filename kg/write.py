@@ -209,7 +209,7 @@ def _delete_orphans(keys: list[str]) -> list[tuple[str, dict]]:
 def article_row(result: Analysis) -> dict:
     a = result.article
     return {"id": a.id, "title": a.title, "outlet": a.outlet, "author": a.author, "date": a.date,
-            "paths": a.paths, "content_hash": a.content_hash, "text": a.text, "body_start": a.body_start,
+            "paths": a.paths, "content_hash": a.content_hash, "body_start": a.body_start,  # text: kg/content.py
             "body_end": a.body_end, "extractor": extractor()}
 
 
