@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -223,14 +224,26 @@ class KnowledgeGraph:
 
     def _write_all(self, analysed: Iterable[Analysis], batch_size: int, report: IngestReport,
                    progress: Progress | None, replaced: dict[str, write.References]) -> None:
-        for batch in _chunks(analysed, batch_size):
-            old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
-            self.write_analysed(batch, old)
+        """Write batches in order, each while the next is analysed (the engine works in its own
+        process, so one core parses while the other writes); a failed write stops the ingest."""
+        def written(batch: list[Analysis]) -> None:
             report.written += len(batch)
             report.claims += sum(len(r.claims) for r in batch)
             if progress:
                 progress("article", len(batch))
                 progress("claims", sum(len(r.claims) for r in batch))
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-writer") as writer:
+            pending: tuple[Future, list[Analysis]] | None = None
+            for batch in _chunks(analysed, batch_size):
+                old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
+                if pending:
+                    pending[0].result()
+                    written(pending[1])
+                pending = writer.submit(self.write_analysed, batch, old), batch
+            if pending:
+                pending[0].result()
+                written(pending[1])
 
     def remove(self, article_ids: list[str]) -> list[str]:
         """Retract articles, and their texts unless another article has the same; returns the ids that

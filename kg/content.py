@@ -29,7 +29,7 @@ class ContentStore:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path)
+            self.db = sqlite3.connect(path, check_same_thread=False)  # ingest writes from its writer thread
             self.db.execute("CREATE TABLE IF NOT EXISTS texts (hash TEXT PRIMARY KEY, zlib BLOB NOT NULL)")
             self.db.commit()
         except (OSError, sqlite3.Error) as exc:
