@@ -115,6 +115,14 @@ WITH f, size(ids) AS articles
 WHERE articles = 0
 DETACH DELETE f
 """
+# A denial or revocation is `contradicted` while the designation it contradicts (same authority and
+# group) is in the graph; kept as facts come and go, so `contradictions` reads marked facts only.
+MARK_CONTRADICTED = """
+UNWIND $rows AS row
+MATCH (f:Fact {key: row.key})
+OPTIONAL MATCH (other:Fact {key: row.other})
+SET f.contradicted = other IS NOT NULL
+"""
 LINK_CLAIM_ROLE = """
 UNWIND $links AS row
 MATCH (c:Claim {id: row.claim}), (e:Entity {key: row.entity})
@@ -199,6 +207,19 @@ def references_of(store: Store, ids: list[str]) -> dict[str, References]:
     for row in store.read(REFERRED_FACTS, {"ids": ids}):
         found[row["id"]].facts.add(row["key"])
     return found
+
+
+def _mark_contradicted(keys: set[str]) -> list[tuple[str, dict]]:
+    """Re-mark the facts these (added, recounted or removed) facts can contradict or be contradicted by."""
+    rows = []
+    for key in sorted(keys):
+        predicate, pair = key.split("|", 1)
+        for name, spec in schema()["predicates"].items():
+            if name == predicate and spec.get("contradicts"):
+                rows.append({"key": key, "other": f"{spec['contradicts']}|{pair}"})
+            elif spec.get("contradicts") == predicate:
+                rows.append({"key": f"{name}|{pair}", "other": key})
+    return [(MARK_CONTRADICTED, {"rows": rows})] if rows else []
 
 
 def _delete_orphans(keys: list[str]) -> list[tuple[str, dict]]:
@@ -311,6 +332,7 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
                                            for k, (f, r, a) in sorted(added.items())]}))
     if replaced.facts:
         out.append((RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(replaced.facts)}))
+    out += _mark_contradicted(set(facts) | replaced.facts)
     if replaced.entities:
         out.append((REFRESH_ENTITIES, {"keys": sorted(replaced.entities)}))
         out.append((COUNT_MENTIONS, {"keys": sorted(replaced.entities)}))
@@ -337,7 +359,7 @@ def remove_articles(store: Store, ids: list[str]) -> list[str]:
     keys = sorted(gone.entities)
     store.write([(CLEAR_ARTICLES, {"ids": found}), (DELETE_MENTIONS, {"ids": found}),
                  ("UNWIND $ids AS id MATCH (a:Article {id: id}) DETACH DELETE a", {"ids": found}),
-                 (RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(gone.facts)}),
+                 (RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(gone.facts)}), *_mark_contradicted(gone.facts),
                  *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys})])
     return found
 

@@ -20,4 +20,5 @@ CREATE INDEX FOR (n:Entity) ON (n.type);
 CREATE INDEX FOR (n:Entity) ON (n.lookup);
 CREATE INDEX FOR (n:Claim) ON (n.predicate);
 CREATE INDEX FOR (n:Fact) ON (n.predicate);
+CREATE INDEX FOR (n:Fact) ON (n.contradicted);
 CALL db.idx.fulltext.createNodeIndex('Entity', 'name');
