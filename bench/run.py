@@ -217,8 +217,9 @@ def _value(param: queries.Param, sample: dict[str, Any]) -> Any:
 
 
 def query_latencies(home: Path, runs: int = QUERY_RUNS) -> list[dict[str, Any]]:
-    """{name, params, p50_ms, p95_ms, p99_ms, rows} for each canned query: once with only its
-    required parameters, once with all of them set."""
+    """{name, params, p50_ms, p95_ms, p99_ms, cpu_ms, rows} for each canned query: once with only its
+    required parameters, once with all of them set. `cpu_ms` is the CPU time of one run, engine and
+    client together (mean over the runs): what a query costs, whatever else the machine runs."""
     out = []
     # the objects made so far (the spaCy model among them) are left out of garbage collection, so a
     # full collection pausing this process is not timed as the engine's latency
@@ -248,13 +249,15 @@ def query_latencies(home: Path, runs: int = QUERY_RUNS) -> list[dict[str, Any]]:
                 params = q.bind(given)
                 rows = len(read(q.cypher, params))  # warm-up
                 times = []
+                cpu = time.process_time() + _cpu_seconds(graph.store.engine.pid)
                 for _ in range(runs):
                     start = time.perf_counter()
                     read(q.cypher, params)
                     times.append((time.perf_counter() - start) * 1000)
+                cpu = time.process_time() + _cpu_seconds(graph.store.engine.pid) - cpu
                 cuts = statistics.quantiles(times, n=100, method="inclusive")  # within the runs' range
                 out.append({"name": q.name, "params": given, "p50_ms": statistics.median(times),
-                            "p95_ms": cuts[94], "p99_ms": cuts[98], "rows": rows})
+                            "p95_ms": cuts[94], "p99_ms": cuts[98], "cpu_ms": cpu * 1000 / runs, "rows": rows})
     return out
 
 
@@ -262,7 +265,7 @@ def print_latencies(latencies: list[dict[str, Any]]) -> None:
     for t in latencies:
         label = t["name"] + "".join(f" {k}={v!r}" for k, v in t["params"].items())
         print(f"    {label:60s} p50 {t['p50_ms']:6.1f} ms  p95 {t['p95_ms']:6.1f} ms  p99 {t['p99_ms']:6.1f} ms  "
-              f"{t['rows']} rows")
+              f"cpu {t['cpu_ms']:6.1f} ms  {t['rows']} rows")
 
 
 def main() -> None:
@@ -276,7 +279,8 @@ def main() -> None:
                         help="also time the queries on the graph grown to each of these many articles (see grow())")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the summary of the run to this file")
     parser.add_argument("--time-queries", type=Path, metavar="KG_HOME",
-                        help="only time the canned queries on the graph in this folder (e.g. one kept by --keep)")
+                        help="only time the canned queries on the graph in this folder (e.g. one kept by --keep); "
+                             "with --json, write their figures there")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -285,7 +289,10 @@ def main() -> None:
         return
     if args.time_queries:
         try:
-            print_latencies(query_latencies(args.time_queries, runs=GROWN_RUNS))
+            timed = query_latencies(args.time_queries, runs=GROWN_RUNS)
+            print_latencies(timed)
+            if args.json:
+                args.json.write_text(json.dumps({"queries": timed, "load_average": os.getloadavg()[0]}, indent=1) + "\n")
         finally:
             engine.stop(args.time_queries)
         return
