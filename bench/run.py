@@ -1,13 +1,16 @@
 """Benchmark kg on a synthetic corpus of N articles, all measures in one run:
 
-    python bench/run.py --articles 200 [--workers 2] [--keep] [--profile]
+    python bench/run.py --articles 200 [--workers 2] [--grow-to 20000 100000] [--json FILE] [--keep] [--profile]
 
 1. parse-only throughput of the spaCy pipeline over the articles' paragraphs (the ceiling);
 2. end-to-end `KnowledgeGraph.ingest` with one worker on the embedded engine (fresh KG_HOME);
 3. the same with --workers processes;
-4. graph writes alone: `write.write_batch` of pre-analysed articles into a fresh graph;
-5. p50/p95 latency of every canned query of queries/ on the one-worker graph;
+4. graph writes alone: `KnowledgeGraph.write_analysed` (texts, then the graph batch) of pre-analysed articles;
+5. p50/p95/p99 latency of every canned query of queries/ on the one-worker graph (and on the graph
+   of 4 grown to each --grow-to size);
 6. peak RSS of each ingest (run in a child process) and of its engine.
+
+--json FILE writes the summary (see bench/README.md) for tracking.
 
 Ingests run in child processes (`--child` mode) so their peak RSS is their own."""
 from __future__ import annotations
@@ -27,6 +30,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 BENCH = Path(__file__).resolve().parent
@@ -34,7 +38,7 @@ sys.path.insert(0, str(BENCH))
 
 from corpus import write_corpus  # noqa: E402
 
-from kg import engine, queries, write  # noqa: E402
+from kg import engine, queries  # noqa: E402
 from kg.gazetteer import gazetteer  # noqa: E402
 from kg.api import KnowledgeGraph  # noqa: E402
 from kg.model import Analysis, Article, Entity  # noqa: E402
@@ -45,7 +49,7 @@ from kg.read import read_articles  # noqa: E402
 QUERY_RUNS = 30
 BATCH = 32  # KnowledgeGraph.ingest's default batch size
 GROW_SEED = 11
-GROWN_RUNS = 20  # timed runs per query on a grown graph
+GROWN_RUNS = 40  # timed runs per query on a grown graph
 
 
 def _vm_hwm_mb(pid: int | str = "self") -> float | None:
@@ -59,9 +63,21 @@ def _vm_hwm_mb(pid: int | str = "self") -> float | None:
     return None
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a live process has used, from /proc (the engine's share of an ingest)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _engine_rss_mb(home: Path) -> float:
     running = engine.status(home.resolve())
     return (_vm_hwm_mb(running.pid) or 0.0) if running else 0.0
+
+
+def _content_mb(home: Path) -> float:
+    """Size on disk of the content store (the article texts kept beside the graph)."""
+    path = home / "data" / "content.sqlite"
+    return path.stat().st_size / 1e6 if path.exists() else 0.0
 
 
 def _articles(folder: Path) -> list[Article]:
@@ -76,6 +92,8 @@ def _words(articles: list[Article]) -> int:
 def child_ingest(folder: Path, home: Path, workers: int, profile: bool) -> None:
     pipeline()  # model load is start-up cost, not throughput
     with KnowledgeGraph.open(home=home) as graph:
+        engine_pid = graph.store.engine.pid
+        cpu_before = time.process_time(), _children_cpu(), _cpu_seconds(engine_pid)
         if profile:
             import cProfile
             import pstats
@@ -91,13 +109,20 @@ def child_ingest(folder: Path, home: Path, workers: int, profile: bool) -> None:
             start = time.perf_counter()
             report = graph.ingest([folder], workers=workers)
             elapsed = time.perf_counter() - start
-        engine_pid = graph.store.engine.pid
+        # the ingest's own CPU time: this process (and its writer thread), its workers, and the engine
+        cpu_after = time.process_time(), _children_cpu(), _cpu_seconds(engine_pid)
+    cpu = sum(after - before for before, after in zip(cpu_before, cpu_after))
     own, workers_usage = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = sum(u.ru_utime + u.ru_stime for u in (own, workers_usage))  # includes model load, not the engine
-    print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "written": report.written, "claims": report.claims,
+    print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "engine_cpu_seconds": cpu_after[2] - cpu_before[2],
+                      "written": report.written, "claims": report.claims,
                       "rss_mb": own.ru_maxrss / 1024,
                       "worker_rss_mb": workers_usage.ru_maxrss / 1024 if workers > 1 else 0.0,
                       "engine_rss_mb": _vm_hwm_mb(engine_pid)}))
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # worker processes, once they have ended
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_ingest(folder: Path, home: Path, workers: int, profile: bool = False) -> dict[str, Any]:
@@ -112,13 +137,14 @@ def run_ingest(folder: Path, home: Path, workers: int, profile: bool = False) ->
 
 
 # --- the measures -----------------------------------------------------------------------------
-def parse_only(articles: list[Article]) -> float:
+def parse_only(articles: list[Article]) -> tuple[float, float]:
+    """Seconds and CPU seconds of the full pipeline over every paragraph."""
     texts = [text for a in articles for _, text in paragraphs(a.text, 0, len(a.text))]
     nlp = pipeline()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in nlp.pipe(texts, batch_size=64):
         pass
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def write_only(articles: list[Article], home: Path) -> tuple[float, list[Analysis]]:
@@ -126,7 +152,7 @@ def write_only(articles: list[Article], home: Path) -> tuple[float, list[Analysi
     with KnowledgeGraph.open(home=home) as graph:
         start = time.perf_counter()
         for i in range(0, len(results), BATCH):
-            write.write_batch(graph.store, results[i:i + BATCH])
+            graph.write_analysed(results[i:i + BATCH])
         elapsed = time.perf_counter() - start
     return elapsed, results
 
@@ -160,24 +186,27 @@ def recast(results: list[Analysis], rng: random.Random) -> list[Analysis]:
     return out
 
 
-def grow(results: list[Analysis], home: Path, target: int) -> float:
-    """Write recast copies of the analysed articles under new ids until the graph holds `target`
-    articles: a graph of that size in minutes instead of hours of parsing, to time the queries on
-    it. Returns the seconds the writes took."""
+def grow(results: list[Analysis], home: Path, targets: list[int]) -> Iterator[tuple[int, float]]:
+    """Write recast copies of the analysed articles under new ids until the graph holds each of
+    `targets` articles in turn: a graph of that size in minutes instead of hours of parsing, to time
+    the queries on it. Yields each target reached and the seconds of writes since the last."""
     rng = random.Random(GROW_SEED)
+    pending = sorted(targets)
     start = time.perf_counter()
     with KnowledgeGraph.open(home=home) as graph:
         written = len(results)
         for copy in itertools.count(1):
             recast_results = recast(results, rng)
             for i in range(0, len(results), BATCH):
-                if written >= target:
-                    return time.perf_counter() - start
+                if written >= pending[0]:
+                    yield pending.pop(0), time.perf_counter() - start
+                    if not pending:
+                        return
+                    start = time.perf_counter()
                 batch = [replace(r, article=replace(r.article, id=f"{r.article.id}-copy{copy}"))
-                         for r in recast_results[i:min(i + BATCH, i + target - written)]]
-                write.write_batch(graph.store, batch)
+                         for r in recast_results[i:min(i + BATCH, i + pending[0] - written)]]
+                graph.write_analysed(batch)
                 written += len(batch)
-    return time.perf_counter() - start
 
 
 def _value(param: queries.Param, sample: dict[str, Any]) -> Any:
@@ -187,9 +216,10 @@ def _value(param: queries.Param, sample: dict[str, Any]) -> Any:
     return {"string": sample["group"], "int": 3, "float": 0.5, "bool": True}[param.type]
 
 
-def query_latencies(home: Path, runs: int = QUERY_RUNS) -> list[tuple[str, float, float, int]]:
-    """(query and bound params, p50 ms, p95 ms, rows) for each canned query: once with only its
-    required parameters, once with all of them set."""
+def query_latencies(home: Path, runs: int = QUERY_RUNS) -> list[dict[str, Any]]:
+    """{name, params, p50_ms, p95_ms, p99_ms, cpu_ms, rows} for each canned query: once with only its
+    required parameters, once with all of them set. `cpu_ms` is the CPU time of one run, engine and
+    client together (mean over the runs): what a query costs, whatever else the machine runs."""
     out = []
     # the objects made so far (the spaCy model among them) are left out of garbage collection, so a
     # full collection pausing this process is not timed as the engine's latency
@@ -219,14 +249,23 @@ def query_latencies(home: Path, runs: int = QUERY_RUNS) -> list[tuple[str, float
                 params = q.bind(given)
                 rows = len(read(q.cypher, params))  # warm-up
                 times = []
+                cpu = time.process_time() + _cpu_seconds(graph.store.engine.pid)
                 for _ in range(runs):
                     start = time.perf_counter()
                     read(q.cypher, params)
                     times.append((time.perf_counter() - start) * 1000)
-                cuts = statistics.quantiles(times, n=20)
-                label = q.name + (" " + " ".join(f"{k}={v!r}" for k, v in given.items()) if given else "")
-                out.append((label, statistics.median(times), cuts[18], rows))
+                cpu = time.process_time() + _cpu_seconds(graph.store.engine.pid) - cpu
+                cuts = statistics.quantiles(times, n=100, method="inclusive")  # within the runs' range
+                out.append({"name": q.name, "params": given, "p50_ms": statistics.median(times),
+                            "p95_ms": cuts[94], "p99_ms": cuts[98], "cpu_ms": cpu * 1000 / runs, "rows": rows})
     return out
+
+
+def print_latencies(latencies: list[dict[str, Any]]) -> None:
+    for t in latencies:
+        label = t["name"] + "".join(f" {k}={v!r}" for k, v in t["params"].items())
+        print(f"    {label:60s} p50 {t['p50_ms']:6.1f} ms  p95 {t['p95_ms']:6.1f} ms  p99 {t['p99_ms']:6.1f} ms  "
+              f"cpu {t['cpu_ms']:6.1f} ms  {t['rows']} rows")
 
 
 def main() -> None:
@@ -236,10 +275,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--keep", action="store_true", help="keep the corpus and graphs (path printed)")
     parser.add_argument("--profile", action="store_true", help="also cProfile a one-worker ingest")
-    parser.add_argument("--grow-to", type=int, default=0,
-                        help="also time the queries on the graph grown to this many articles (see grow())")
+    parser.add_argument("--grow-to", type=int, nargs="+", default=[], metavar="N",
+                        help="also time the queries on the graph grown to each of these many articles (see grow())")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the summary of the run to this file")
     parser.add_argument("--time-queries", type=Path, metavar="KG_HOME",
-                        help="only time the canned queries on the graph in this folder (e.g. one kept by --keep)")
+                        help="only time the canned queries on the graph in this folder (e.g. one kept by --keep); "
+                             "with --json, write their figures there")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -248,8 +289,10 @@ def main() -> None:
         return
     if args.time_queries:
         try:
-            for label, p50, p95, rows in query_latencies(args.time_queries, runs=GROWN_RUNS):
-                print(f"    {label:60s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {rows} rows")
+            timed = query_latencies(args.time_queries, runs=GROWN_RUNS)
+            print_latencies(timed)
+            if args.json:
+                args.json.write_text(json.dumps({"queries": timed, "load_average": os.getloadavg()[0]}, indent=1) + "\n")
         finally:
             engine.stop(args.time_queries)
         return
@@ -265,23 +308,26 @@ def main() -> None:
               f"{os.cpu_count()} CPUs; {root}")
 
         pipeline()
-        parse_s = parse_only(articles)
+        parse_s, parse_cpu = parse_only(articles)
         parse_wps = words / parse_s
-        print(f"(1) parse only         {parse_s:8.1f} s  {parse_wps:9,.0f} words/s")
+        print(f"(1) parse only         {parse_s:8.1f} s  {parse_wps:9,.0f} words/s  ({parse_cpu:.1f} CPU s)")
 
         one = run_ingest(folder, homes["one"], 1)
         one_wps = words / one["seconds"]
         print(f"(2) ingest, 1 worker   {one['seconds']:8.1f} s  {one_wps:9,.0f} words/s  "
               f"{one['written'] / one['seconds']:6.1f} articles/s  {one['claims']} claims  "
-              f"= {one_wps / parse_wps:.2f}x parse-only (target >= 0.8)")
+              f"= {one_wps / parse_wps:.2f}x parse-only (target >= 0.9)")
 
         many = run_ingest(folder, homes["many"], args.workers)
         many_wps = words / many["seconds"]
         print(f"(3) ingest, {args.workers} workers  {many['seconds']:8.1f} s  {many_wps:9,.0f} words/s  "
               f"{many['written'] / many['seconds']:6.1f} articles/s  "
               f"= {many_wps / one_wps:.2f}x one worker (target >= 1.7)")
-        print(f"    CPU time of the ingest processes: {one['cpu_seconds']:.1f} s with 1 worker, "
-              f"{many['cpu_seconds']:.1f} s with {args.workers} (load average now {os.getloadavg()[0]:.1f})")
+        cpu_ratio = parse_cpu / one["cpu_seconds"]
+        print(f"    CPU time of the ingests (kg's processes and the engine): {one['cpu_seconds']:.1f} s with 1 worker "
+              f"(engine {one['engine_cpu_seconds']:.1f} s) = {cpu_ratio:.2f}x parse-only's {parse_cpu:.1f} s, "
+              f"{many['cpu_seconds']:.1f} s with {args.workers} "
+              f"(load average now {os.getloadavg()[0]:.1f})")
 
         write_s, results = write_only(articles, homes["write"])
         claims = sum(len(r.claims) for r in results)
@@ -290,20 +336,36 @@ def main() -> None:
 
         print(f"(5) canned queries on {len(articles)} articles ({QUERY_RUNS} runs each; target p95 < 100 ms "
               f"at 100k articles)")
-        for label, p50, p95, rows in query_latencies(homes["one"]):
-            print(f"    {label:60s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {rows} rows")
+        timed = [{**t, "articles": len(articles)} for t in query_latencies(homes["one"])]
+        print_latencies(timed)
+        engine_mb = {str(len(articles)): one["engine_rss_mb"] or 0.0}
+        content_mb = {str(len(articles)): _content_mb(homes["one"])}
 
-        if args.grow_to > len(articles):
-            grow_s = grow(results, homes["write"], args.grow_to)
-            print(f"(5b) the graph of (4) grown to {args.grow_to:,} articles with recast copies of the analysed ones "
-                  f"under new ids ({grow_s:.0f} s of writes, {(args.grow_to - len(articles)) / grow_s:.0f} "
-                  f"articles/s); engine RSS {_engine_rss_mb(homes['write']):.0f} MB; canned queries:")
-            for label, p50, p95, rows in query_latencies(homes["write"], runs=GROWN_RUNS):
-                print(f"    {label:60s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {rows} rows")
+        before = len(articles)
+        for size, grow_s in grow(results, homes["write"], [n for n in args.grow_to if n > len(articles)]):
+            engine_mb[str(size)], content_mb[str(size)] = _engine_rss_mb(homes["write"]), _content_mb(homes["write"])
+            print(f"(5b) the graph of (4) grown to {size:,} articles with recast copies of the analysed ones "
+                  f"under new ids ({grow_s:.0f} s of writes, {(size - before) / grow_s:.0f} articles/s); "
+                  f"engine peak RSS {engine_mb[str(size)]:.0f} MB; canned queries ({GROWN_RUNS} runs each):")
+            before = size
+            grown = [{**t, "articles": size} for t in query_latencies(homes["write"], runs=GROWN_RUNS)]
+            print_latencies(grown)
+            timed += grown
 
         print(f"(6) peak RSS: ingest 1 worker {one['rss_mb']:.0f} MB; ingest {args.workers} workers "
               f"{many['rss_mb']:.0f} MB main + {many['worker_rss_mb']:.0f} MB largest worker; "
-              f"engine {one['engine_rss_mb'] or 0:.0f} MB (target < 1.5 GB at 100k articles)")
+              f"engine {one['engine_rss_mb'] or 0:.0f} MB; engine at each size "
+              + ", ".join(f"{n} articles {mb:.0f} MB" for n, mb in engine_mb.items())
+              + "; content store on disk " + ", ".join(f"{n} articles {mb:.2f} MB" for n, mb in content_mb.items()))
+        if args.json:
+            summary = {"parse_wps": parse_wps, "ingest_wps": one_wps, "ratio": one_wps / parse_wps, "cpu_ratio": cpu_ratio,
+                       "workers_ratio": many_wps / one_wps, "ingest_rss_mb": one["rss_mb"],
+                       "engine_rss_mb": engine_mb, "content_mb": content_mb, "queries": timed,
+                       "conditions": {"articles": len(articles), "words": words, "seed": args.seed,
+                                      "workers": args.workers, "cpus": os.cpu_count(),
+                                      "load_average": os.getloadavg()[0]}}
+            args.json.write_text(json.dumps(summary, indent=1) + "\n")
+            print(f"summary written to {args.json}")
 
         if args.profile:
             print("cProfile of a one-worker ingest:")

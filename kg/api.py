@@ -16,16 +16,19 @@ import json
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from . import engine as embedded
-from . import export, names, queries
+from . import export, names, queries, write
+from .clean import segment
 from .config import Settings
+from .content import ContentStore
 from .errors import InputError
-from .model import Article
+from .model import Analysis, Article
 from .read import DEFAULT_MAX_BYTES, Copy, Problem, read_articles
 from .resources import entity_labels, extractor, schema
 from .store import FalkorStore, Neo4jStore, Rows, Store, StoreError
@@ -130,6 +133,7 @@ class Health:
     claims_missing: list[str] = field(default_factory=list)  # articles marked done without all their claims
     other_engines: list[int] = field(default_factory=list)  # servers on the data folder beside kg's own
     warnings: list[str] = field(default_factory=list)  # what the engine's log says about its files
+    missing_texts: list[str] = field(default_factory=list)  # articles whose text the content store lacks
 
     @property
     def problems(self) -> list[str]:
@@ -155,6 +159,9 @@ class Health:
         if self.incomplete_claims:
             found.append(f"{len(self.incomplete_claims)} claims missing their article, subject or object "
                          f"({', '.join(self.incomplete_claims[:5])}): {MENDS}")
+        if self.missing_texts:
+            found.append(f"{len(self.missing_texts)} articles whose text is missing from the content store "
+                         f"({', '.join(self.missing_texts[:5])}): remove them and ingest their files again")
         return found + self.insecure
 
 
@@ -173,9 +180,12 @@ def _writes(method: Callable) -> Callable:
 
 
 class KnowledgeGraph:
-    def __init__(self, store: Store, home: Path | None = None):
+    def __init__(self, store: Store, home: Path | None = None, content: ContentStore | None = None):
+        """`home` is where the user's judgements.toml lives; `content` holds the article texts, by
+        default the store's own (see kg/content.py)."""
         self.store = store
-        self.home = home or Settings.from_env().home  # where the user's judgements.toml lives
+        self.home = home or Settings.from_env().home
+        self.content = content or ContentStore.beside(store, self.home)
         self._version_checked = False
         store.setup_schema()  # constraints and indexes; also creates an empty graph, so reading a new one works
 
@@ -191,6 +201,7 @@ class KnowledgeGraph:
         return cls(store, settings.home)
 
     def close(self) -> None:
+        self.content.close()
         self.store.close()
 
     def __enter__(self):
@@ -212,7 +223,6 @@ class KnowledgeGraph:
 
     def _ingest(self, paths, workers, batch_size, max_bytes, progress, follow_links) -> IngestReport:
         """`ingest` without taking the writer lock, for methods that hold it already (`judge`)."""
-        from . import write
         from .pipeline import analyse_all
         from .resolve import Linker
 
@@ -223,6 +233,7 @@ class KnowledgeGraph:
         copies: list[Copy] = []
         loading: list[str] = []  # the first article to analyse, once the model is about to load
         replaced: dict[str, write.References] = {}  # what the old version of each replaced article referred to
+        old_texts: set[str] = set()  # content hashes of the replaced versions
 
         def fresh(items: Iterator[Article | Copy | Problem]) -> Iterator[Article]:
             for chunk in _chunks(items, batch_size):
@@ -241,6 +252,7 @@ class KnowledgeGraph:
                 if changed:
                     report.replaced += len(changed)
                     replaced.update(write.references_of(self.store, changed))
+                    old_texts.update(known[i][0] for i in changed)
                 for a in articles:
                     report.warnings += [f"{a.path}: {w}" for w in a.warnings]
                     if known.get(a.id) == current[a.id]:
@@ -256,27 +268,9 @@ class KnowledgeGraph:
         names.use_judgements(self.home / "judgements.toml")
         names.judgements()  # a bad judgements file stops the ingest before anything is written
         linker = Linker.seeded(self.store.read(KNOWN_ENTITIES))  # names no list knows meet earlier spellings
-        def counted(results: Iterator) -> Iterator:
-            for result in results:
-                if progress:
-                    progress("article", 1)
-                    progress("claims", len(result.claims))
-                yield result
-
-        analysed = counted(map(linker.link, analyse_all(fresh(read_articles(paths, max_bytes, follow_links)),
-                                                        workers=workers)))
-        for analysed_batch in _chunks(analysed, batch_size):
-            batch = []  # what can be sent: FalkorDB would keep half of a batch with a bad row
-            for r in analysed_batch:
-                reason = write.refusal(r)
-                if reason:
-                    report.problems.append(Problem(r.article.path, reason))
-                else:
-                    batch.append(r)
-            old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
-            write.write_batch(self.store, batch, old)
-            report.written += len(batch)
-            report.claims += sum(len(r.claims) for r in batch)
+        analysed = map(linker.link, analyse_all(fresh(read_articles(paths, max_bytes, follow_links)), workers=workers))
+        self._write_all(analysed, batch_size, report, progress, replaced)
+        self._forget_texts(old_texts)
         if copies:
             self.store.write([(
                 "UNWIND $copies AS row MATCH (a:Article {id: row.id}) "
@@ -304,17 +298,102 @@ class KnowledgeGraph:
         readable = {r["id"]: [p for p in r["paths"] or [] if Path(p).is_file()] for r in rows}
         again = sorted(i for i, paths in readable.items() if paths)
         if again:
-            from . import write
-
             write.remove_articles(self.store, again)
         return self._ingest([readable[i][0] for i in again], 1, 32, DEFAULT_MAX_BYTES, None, False)
 
     @_writes
-    def remove(self, article_ids: list[str]) -> list[str]:
-        """Retract articles; returns the ids that were in the graph."""
-        from . import write
+    def reanalyse(self, article_ids: list[str] | None = None, workers: int = 1, batch_size: int = 32,
+                  progress: Progress | None = None) -> IngestReport:
+        """Analyse articles again from their stored texts (no files needed) and replace them:
+        the given ids, or every article written by another extractor version than this one."""
+        from .pipeline import analyse_all
+        from .resolve import Linker
 
-        return write.remove_articles(self.store, article_ids)
+        self._check_version()
+        rows = self.store.read(
+            "MATCH (a:Article) WHERE ($ids IS NULL AND a.extractor <> $extractor) OR a.id IN coalesce($ids, []) "
+            "RETURN a.id AS id, a.paths AS paths, a.content_hash AS hash ORDER BY id",
+            {"ids": article_ids, "extractor": extractor()})
+        missing = sorted(set(article_ids or []) - {r["id"] for r in rows})
+        if missing:
+            raise StoreError(f"{self.store.location}: no article {', '.join(map(repr, missing))} in the graph")
+        report = IngestReport()
+        replaced = write.references_of(self.store, [r["id"] for r in rows])
+
+        def stored() -> Iterator[Article]:
+            for r in rows:
+                paths = r["paths"] or []
+                yield segment(Article(id=r["id"], path=paths[0] if paths else r["id"], paths=paths,
+                                      text=self.content.get(r["hash"]), content_hash=r["hash"]))
+
+        linker = Linker.seeded(self.store.read(KNOWN_ENTITIES))
+        self._write_all(map(linker.link, analyse_all(stored(), workers=workers)), batch_size, report, progress, replaced)
+        return report
+
+    def write_analysed(self, batch: list[Analysis], replaced: write.References = write.References()) -> None:
+        """Write analysed articles: their texts to the content store first (idempotent, by hash),
+        then the graph batch, whose `done` marking says the articles are in."""
+        self.content.put(r.article.text for r in batch)
+        write.write_batch(self.store, batch, replaced)
+
+    def _write_all(self, analysed: Iterable[Analysis], batch_size: int, report: IngestReport,
+                   progress: Progress | None, replaced: dict[str, write.References]) -> None:
+        """Write batches in order, each while the next is analysed (the engine works in its own
+        process, so one core parses while the other writes); a failed write stops the ingest."""
+        def written(batch: list[Analysis]) -> None:
+            report.written += len(batch)
+            report.claims += sum(len(r.claims) for r in batch)
+
+        def counted(results: Iterable[Analysis]) -> Iterator[Analysis]:
+            for result in results:
+                if progress:
+                    progress("article", 1)
+                    progress("claims", len(result.claims))
+                yield result
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-writer") as writer:
+            pending: tuple[Future, list[Analysis]] | None = None
+            for analysed_batch in _chunks(counted(analysed), batch_size):
+                batch = []  # what can be sent: FalkorDB would keep half of a batch with a bad row
+                for r in analysed_batch:
+                    reason = write.refusal(r)
+                    if reason:
+                        report.problems.append(Problem(r.article.path, reason))
+                    else:
+                        batch.append(r)
+                old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
+                if pending:
+                    pending[0].result()
+                    written(pending[1])
+                pending = writer.submit(self.write_analysed, batch, old), batch
+            if pending:
+                pending[0].result()
+                written(pending[1])
+
+    @_writes
+    def remove(self, article_ids: list[str]) -> list[str]:
+        """Retract articles, and their texts unless another article has the same; returns the ids that
+        were in the graph."""
+        hashes = {r["hash"] for r in self.store.read(
+            "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN a.content_hash AS hash", {"ids": article_ids})}
+        found = write.remove_articles(self.store, article_ids)
+        self._forget_texts(hashes)
+        return found
+
+    def _forget_texts(self, hashes: set[str]) -> None:
+        """Drop from the content store those of these texts no article in the graph has any more."""
+        if hashes:
+            kept = {r["hash"] for r in self.store.read(
+                "UNWIND $hashes AS h MATCH (a:Article {content_hash: h}) RETURN DISTINCT h AS hash",
+                {"hashes": sorted(hashes)})}
+            self.content.discard(hashes - kept)
+
+    def article_text(self, article_id: str) -> str:
+        """The full text of an article, as analysed (offsets of its claims point into it)."""
+        found = self.store.read("MATCH (a:Article {id: $id}) RETURN a.content_hash AS hash", {"id": article_id})
+        if not found:
+            raise StoreError(f"{self.store.location}: no article {article_id!r} in the graph")
+        return self.content.get(found[0]["hash"])
 
     # --- read -----------------------------------------------------------------------------
     def query(self, name: str, **params: Any) -> Rows:
@@ -419,8 +498,6 @@ class KnowledgeGraph:
 
     def doctor(self) -> Health:
         """Check the graph for what a crash, a bug or an old kg version could have left behind."""
-        from . import write
-
         counts = self.stats()["counts"]
         insecure, others, warnings = [], [], []
         if isinstance(self.store, FalkorStore):
@@ -444,7 +521,13 @@ class KnowledgeGraph:
             miscounted_facts=[r["key"] for r in read(FACTS_MISCOUNTED)],
             miscounted_entities=[r["key"] for r in read(ENTITIES_MISCOUNTED)],
             claims_missing=[r["id"] for r in read(CLAIMS_MISSING)],
-            other_engines=others, warnings=warnings)
+            other_engines=others, warnings=warnings, missing_texts=self._missing_texts())
+
+    def _missing_texts(self) -> list[str]:
+        stored = self.content.hashes()
+        return [r["id"] for r in self.store.read(
+            "MATCH (a:Article) WHERE a.status = 'done' RETURN a.id AS id, a.content_hash AS hash ORDER BY id")
+            if r["hash"] not in stored]
 
     @_writes
     def repair(self) -> list[str]:

@@ -119,6 +119,14 @@ WITH f, size(ids) AS articles
 WHERE articles = 0
 DETACH DELETE f
 """
+# A denial or revocation is `contradicted` while the designation it contradicts (same authority and
+# group) is in the graph; kept as facts come and go, so `contradictions` reads marked facts only.
+MARK_CONTRADICTED = """
+UNWIND $rows AS row
+MATCH (f:Fact {key: row.key})
+OPTIONAL MATCH (other:Fact {key: row.other})
+SET f.contradicted = other IS NOT NULL
+"""
 LINK_CLAIM_ROLE = """
 UNWIND $links AS row
 MATCH (c:Claim {id: row.claim}), (e:Entity {key: row.entity})
@@ -207,6 +215,19 @@ def references_of(store: Store, ids: list[str]) -> dict[str, References]:
     return found
 
 
+def _mark_contradicted(keys: set[str]) -> list[tuple[str, dict]]:
+    """Re-mark the facts these (added, recounted or removed) facts can contradict or be contradicted by."""
+    rows = []
+    for key in sorted(keys):
+        predicate, pair = key.split("|", 1)
+        for name, spec in schema()["predicates"].items():
+            if name == predicate and spec.get("contradicts"):
+                rows.append({"key": key, "other": f"{spec['contradicts']}|{pair}"})
+            elif spec.get("contradicts") == predicate:
+                rows.append({"key": f"{name}|{pair}", "other": key})
+    return [(MARK_CONTRADICTED, {"rows": rows})] if rows else []
+
+
 def _delete_orphans(keys: list[str]) -> list[tuple[str, dict]]:
     """Twice: a state is an orphan only once the government bodies linked to it have gone."""
     return [(DELETE_ORPHANS, {"keys": keys})] * 2
@@ -215,7 +236,7 @@ def _delete_orphans(keys: list[str]) -> list[tuple[str, dict]]:
 def article_row(result: Analysis) -> dict:
     a = result.article
     return {"id": a.id, "title": a.title, "outlet": a.outlet, "author": a.author, "date": a.date,
-            "paths": a.paths, "content_hash": a.content_hash, "text": a.text, "body_start": a.body_start,
+            "paths": a.paths, "content_hash": a.content_hash, "body_start": a.body_start,  # text: kg/content.py
             "body_end": a.body_end, "extractor": extractor(), "claims": len(result.claims)}
 
 
@@ -319,6 +340,7 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
                                            for k, (f, r, a) in sorted(added.items())]}))
     if replaced.facts:
         out.append((RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(replaced.facts)}))
+    out += _mark_contradicted(set(facts) | replaced.facts)
     if replaced.entities:
         out.append((REFRESH_ENTITIES, {"keys": sorted(replaced.entities)}))
         out.append((COUNT_MENTIONS, {"keys": sorted(replaced.entities)}))
@@ -388,7 +410,7 @@ def _retract(store: Store, ids: list[str], gone: References) -> None:
     keys = sorted(gone.entities)
     store.write([(CLEAR_ARTICLES, {"ids": ids}), (DELETE_MENTIONS, {"ids": ids}),
                  ("UNWIND $ids AS id MATCH (a:Article {id: id}) DETACH DELETE a", {"ids": ids}),
-                 (RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(gone.facts)}),
+                 (RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(gone.facts)}), *_mark_contradicted(gone.facts),
                  *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys})])
 
 

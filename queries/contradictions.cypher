@@ -4,13 +4,13 @@
 // param: group entity = null -- only this group (name or alias, any case)
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query contradictions
-MATCH (other:Fact)-[:FACT_OBJECT]->(g:Entity)
-WHERE other.predicate IN ['DENIED_DESIGNATION', 'REVOKED_DESIGNATION']
-  AND ($group IS NULL OR toLower($group) IN g.lookup)
+// the writer marks a denial or revocation `contradicted` while its designation is in the graph
+MATCH (other:Fact {contradicted: true})-[:FACT_OBJECT]->(g:Entity)
+WHERE $group IS NULL OR toLower($group) IN g.lookup
+WITH other, g ORDER BY other.object_name, other.subject_name, other.predicate LIMIT $limit
 // the designation is the same fact key under the other predicate
 MATCH (d:Fact {key: 'DESIGNATED_AS_TERRORIST' + substring(other.key, size(other.predicate))})
-WITH other, d ORDER BY other.object_name, other.subject_name, other.predicate LIMIT $limit
-MATCH (other)-[:FACT_SUBJECT]->(authority:Entity), (other)-[:FACT_OBJECT]->(g:Entity)
+MATCH (other)-[:FACT_SUBJECT]->(authority:Entity)
 RETURN authority.name AS authority, g.name AS group, d.sources AS designation_sources, d.evidence AS designation,
        other.predicate AS contrary, other.sources AS contrary_sources, other.evidence AS contrary_evidence
 ORDER BY group, authority, contrary

@@ -18,8 +18,6 @@ CREATE INDEX FOR (n:Entity) ON (n.name);
 CREATE INDEX FOR (n:Entity) ON (n.type);
 // each element of the list is indexed, so `WHERE $name IN e.lookup` is an index lookup
 CREATE INDEX FOR (n:Entity) ON (n.lookup);
-CREATE INDEX FOR (n:Claim) ON (n.predicate);
-CREATE INDEX FOR (n:Claim) ON (n.fact);
-CREATE INDEX FOR (n:Claim) ON (n.date);
 CREATE INDEX FOR (n:Fact) ON (n.predicate);
+CREATE INDEX FOR (n:Fact) ON (n.contradicted);
 CALL db.idx.fulltext.createNodeIndex('Entity', 'name');

@@ -10,8 +10,6 @@ CREATE INDEX article_outlet IF NOT EXISTS FOR (n:Article) ON (n.outlet);
 CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name);
 CREATE INDEX entity_type IF NOT EXISTS FOR (n:Entity) ON (n.type);
 // Entity.lookup (a list) has no index here: Neo4j indexes no list elements, so name lookups scan entities
-CREATE INDEX claim_predicate IF NOT EXISTS FOR (n:Claim) ON (n.predicate);
-CREATE INDEX claim_fact IF NOT EXISTS FOR (n:Claim) ON (n.fact);
-CREATE INDEX claim_date IF NOT EXISTS FOR (n:Claim) ON (n.date);
 CREATE INDEX fact_predicate IF NOT EXISTS FOR (n:Fact) ON (n.predicate);
+CREATE INDEX fact_contradicted IF NOT EXISTS FOR (n:Fact) ON (n.contradicted);
 CREATE FULLTEXT INDEX entity_name_text IF NOT EXISTS FOR (n:Entity) ON EACH [n.name];

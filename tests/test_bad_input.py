@@ -96,7 +96,7 @@ def test_html_is_ingested_as_its_visible_text(batch):
     from kg.api import KnowledgeGraph
 
     with KnowledgeGraph.open(home=home) as graph:
-        [text] = [r["text"] for r in graph.store.read("MATCH (a:Article {id: 'page'}) RETURN a.text AS text")]
+        text = graph.article_text("page")
     assert "Canada listed the Quds Force as a terrorist entity" in text
     assert "tracker" not in text and "color" not in text and "<p>" not in text
 

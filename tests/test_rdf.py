@@ -102,7 +102,7 @@ def test_claim_resources_carry_modality_evidence_and_provenance(graph):
                       and data.value(c, KGO.predicate) == KGO.designatedAsTerrorist]
     article = data.value(designation, rdf.PROV.wasDerivedFrom)
     assert article == iris.article("2019-04-us-lists-irgc")
-    text = graph.store.read("MATCH (a:Article {id: '2019-04-us-lists-irgc'}) RETURN a.text AS t")[0]["t"]
+    text = graph.article_text("2019-04-us-lists-irgc")
     start, end = int(data.value(designation, KGO.start)), int(data.value(designation, KGO.end))
     assert text[start:end] == str(data.value(designation, KGO.evidence))
     assert str(data.value(designation, KGO.date)).startswith("2019-04")

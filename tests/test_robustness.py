@@ -166,8 +166,8 @@ def test_injection_through_article_text_and_file_names_is_stored_as_data(tmp_pat
     home = homes()
     assert run_kg(home, "ingest", str(folder)).returncode == 0
     with KnowledgeGraph.open(home=home) as graph:
-        [article] = graph.store.read("MATCH (a:Article) RETURN a.id AS id, a.text AS text")
-        assert article["id"] == name and "DETACH DELETE n //" in article["text"]
+        [article] = graph.store.read("MATCH (a:Article) RETURN a.id AS id")
+        assert article["id"] == name and "DETACH DELETE n //" in graph.article_text(name)
         assert graph.stats()["counts"]["Entity"] > 0
     assert run_kg(home, "remove", name).stdout.strip() == "kg remove: 1 articles removed"
 
