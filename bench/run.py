@@ -192,6 +192,8 @@ def grow(results: list[Analysis], home: Path, targets: list[int]) -> Iterator[tu
     the queries on it. Yields each target reached and the seconds of writes since the last."""
     rng = random.Random(GROW_SEED)
     pending = sorted(targets)
+    if not pending:
+        return
     start = time.perf_counter()
     with KnowledgeGraph.open(home=home) as graph:
         written = len(results)

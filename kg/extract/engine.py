@@ -9,6 +9,7 @@ Conflict policy, in this order:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import json
 from functools import cache
 
 from spacy.matcher import DependencyMatcher
@@ -64,13 +65,17 @@ def _family_predicates() -> dict[str, str]:
 
 
 @cache
-def _matcher(vocab: Vocab) -> tuple[DependencyMatcher, dict[int, Rule]]:
+def _matcher(vocab: Vocab) -> tuple[DependencyMatcher, dict[int, list[Rule]]]:
+    """One DependencyMatcher over every distinct pattern (rules that share a pattern share a key:
+    the matcher's cost grows with the patterns, not the rules)."""
     register_extensions()
     matcher = DependencyMatcher(vocab)
-    by_key = {}
+    by_key: dict[int, list[Rule]] = {}
     for rule in rules():
-        matcher.add(rule.id, [rule.pattern])
-        by_key[vocab.strings[rule.id]] = rule
+        name = json.dumps(rule.pattern, sort_keys=True)
+        if vocab.strings[name] not in by_key:
+            matcher.add(name, [rule.pattern])
+        by_key.setdefault(vocab.strings[name], []).append(rule)
     return matcher, by_key
 
 
@@ -80,8 +85,8 @@ def attempts(doc: Doc) -> list[Attempt]:
     order = {r.id: i for i, r in enumerate(rules())}
     matches = []
     for key, token_ids in matcher(doc):
-        rule = by_key[key]
-        matches.append((rule, {node["RIGHT_ID"]: doc[i] for node, i in zip(rule.pattern, token_ids)}))
+        for rule in by_key[key]:
+            matches.append((rule, {node["RIGHT_ID"]: doc[i] for node, i in zip(rule.pattern, token_ids)}))
     matches.sort(key=lambda m: (m[1][m[0].anchor].i, order[m[0].id]))
     memory = doc.user_data.setdefault("kg_memory", Memory())
     out = []
