@@ -9,6 +9,9 @@
 5. p50/p95 latency of every canned query of queries/ on the one-worker graph;
 6. peak RSS of each ingest (run in a child process) and of its engine.
 
+With --neo4j-uri (an empty Neo4j; NEO4J_USER, NEO4J_PASSWORD), the graph of (4) is written into
+Neo4j too (and grown with it), and every query's p50/p95 there is printed beside FalkorDB's.
+
 Ingests run in child processes (`--child` mode) so their peak RSS is their own."""
 from __future__ import annotations
 
@@ -121,14 +124,22 @@ def parse_only(articles: list[Article]) -> float:
     return time.perf_counter() - start
 
 
+def _open(where: Path | str) -> KnowledgeGraph:
+    """The embedded graph in a KG_HOME folder, or the Neo4j at a Bolt URI."""
+    return KnowledgeGraph.open(neo4j_uri=where) if isinstance(where, str) else KnowledgeGraph.open(home=where)
+
+
 def write_only(articles: list[Article], home: Path) -> tuple[float, list[Analysis]]:
     results = list(analyse_all(articles))
-    with KnowledgeGraph.open(home=home) as graph:
+    return write_results(results, home), results
+
+
+def write_results(results: list[Analysis], where: Path | str) -> float:
+    with _open(where) as graph:
         start = time.perf_counter()
         for i in range(0, len(results), BATCH):
             write.write_batch(graph.store, results[i:i + BATCH])
-        elapsed = time.perf_counter() - start
-    return elapsed, results
+        return time.perf_counter() - start
 
 
 def recast(results: list[Analysis], rng: random.Random) -> list[Analysis]:
@@ -160,13 +171,13 @@ def recast(results: list[Analysis], rng: random.Random) -> list[Analysis]:
     return out
 
 
-def grow(results: list[Analysis], home: Path, target: int) -> float:
+def grow(results: list[Analysis], where: Path | str, target: int) -> float:
     """Write recast copies of the analysed articles under new ids until the graph holds `target`
     articles: a graph of that size in minutes instead of hours of parsing, to time the queries on
     it. Returns the seconds the writes took."""
     rng = random.Random(GROW_SEED)
     start = time.perf_counter()
-    with KnowledgeGraph.open(home=home) as graph:
+    with _open(where) as graph:
         written = len(results)
         for copy in itertools.count(1):
             recast_results = recast(results, rng)
@@ -187,7 +198,7 @@ def _value(param: queries.Param, sample: dict[str, Any]) -> Any:
     return {"string": sample["group"], "int": 3, "float": 0.5, "bool": True}[param.type]
 
 
-def query_latencies(home: Path, runs: int = QUERY_RUNS) -> list[tuple[str, float, float, int]]:
+def query_latencies(where: Path | str, runs: int = QUERY_RUNS) -> list[tuple[str, float, float, int]]:
     """(query and bound params, p50 ms, p95 ms, rows) for each canned query: once with only its
     required parameters, once with all of them set."""
     out = []
@@ -195,7 +206,7 @@ def query_latencies(home: Path, runs: int = QUERY_RUNS) -> list[tuple[str, float
     # full collection pausing this process is not timed as the engine's latency
     gc.collect()
     gc.freeze()
-    with KnowledgeGraph.open(home=home) as graph:
+    with _open(where) as graph:
         read = graph.store.read
 
         def top(cypher: str) -> str:
@@ -229,6 +240,18 @@ def query_latencies(home: Path, runs: int = QUERY_RUNS) -> list[tuple[str, float
     return out
 
 
+def print_latencies(falkordb: list[tuple[str, float, float, int]],
+                    neo4j: list[tuple[str, float, float, int]] | None) -> None:
+    """One line per query and parameters: FalkorDB's figures, then Neo4j's for the same graph."""
+    for i, (label, p50, p95, rows) in enumerate(falkordb):
+        line = f"    {label:60s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {rows} rows"
+        if neo4j:
+            same, n50, n95, nrows = neo4j[i]
+            assert same == label, f"the graphs differ: {label} on FalkorDB, {same} on Neo4j"
+            line += f"  | neo4j p50 {n50:7.1f} ms  p95 {n95:7.1f} ms  {nrows} rows"
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200)
@@ -240,6 +263,9 @@ def main() -> None:
                         help="also time the queries on the graph grown to this many articles (see grow())")
     parser.add_argument("--time-queries", type=Path, metavar="KG_HOME",
                         help="only time the canned queries on the graph in this folder (e.g. one kept by --keep)")
+    parser.add_argument("--neo4j-uri", metavar="URI",
+                        help="also write the graph of (4) into this empty Neo4j and time the queries there "
+                             "(NEO4J_USER, NEO4J_PASSWORD); it is emptied again at the end unless --keep")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -254,6 +280,10 @@ def main() -> None:
             engine.stop(args.time_queries)
         return
 
+    if args.neo4j_uri:
+        with _open(args.neo4j_uri) as graph:
+            if graph.store.read("MATCH (n) RETURN count(n) AS n")[0]["n"]:
+                sys.exit(f"error: the Neo4j at {args.neo4j_uri} is not empty; the bench fills and empties it")
     root = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     homes = {name: root / name for name in ("one", "many", "write", "profile")}
     try:
@@ -288,18 +318,24 @@ def main() -> None:
         print(f"(4) graph writes only  {write_s:8.1f} s  {claims / write_s:9,.0f} claims/s  "
               f"{len(articles) / write_s:6.1f} articles/s  ({claims} claims, batches of {BATCH})")
 
+        if args.neo4j_uri:
+            neo4j_s = write_results(results, args.neo4j_uri)
+            print(f"(4n) the same writes into Neo4j {neo4j_s:8.1f} s  {claims / neo4j_s:9,.0f} claims/s")
+
         print(f"(5) canned queries on {len(articles)} articles ({QUERY_RUNS} runs each; target p95 < 100 ms "
               f"at 100k articles)")
-        for label, p50, p95, rows in query_latencies(homes["one"]):
-            print(f"    {label:60s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {rows} rows")
+        print_latencies(query_latencies(homes["one"]), args.neo4j_uri and query_latencies(args.neo4j_uri))
 
         if args.grow_to > len(articles):
             grow_s = grow(results, homes["write"], args.grow_to)
+            if args.neo4j_uri:
+                neo4j_s = grow(results, args.neo4j_uri, args.grow_to)
+                print(f"(5b) Neo4j grown the same way in {neo4j_s:.0f} s")
             print(f"(5b) the graph of (4) grown to {args.grow_to:,} articles with recast copies of the analysed ones "
                   f"under new ids ({grow_s:.0f} s of writes, {(args.grow_to - len(articles)) / grow_s:.0f} "
                   f"articles/s); engine RSS {_engine_rss_mb(homes['write']):.0f} MB; canned queries:")
-            for label, p50, p95, rows in query_latencies(homes["write"], runs=GROWN_RUNS):
-                print(f"    {label:60s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {rows} rows")
+            print_latencies(query_latencies(homes["write"], runs=GROWN_RUNS),
+                            args.neo4j_uri and query_latencies(args.neo4j_uri, runs=GROWN_RUNS))
 
         print(f"(6) peak RSS: ingest 1 worker {one['rss_mb']:.0f} MB; ingest {args.workers} workers "
               f"{many['rss_mb']:.0f} MB main + {many['worker_rss_mb']:.0f} MB largest worker; "
@@ -312,6 +348,9 @@ def main() -> None:
         for home in homes.values():
             if home.exists():
                 engine.stop(home)
+        if args.neo4j_uri and not args.keep:
+            with _open(args.neo4j_uri) as graph, graph.store.driver.session(database=graph.store.database) as s:
+                s.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         if args.keep:
             print(f"kept {root}")
         else:
