@@ -130,6 +130,9 @@ class FalkorStore(Store):
         self.db.connection.close()
 
 
+WRITE_LOCK = "MERGE (lock:WriteLock {name: 'writer'}) SET lock.at = timestamp()"
+
+
 class Neo4jStore(Store):
     backend = "neo4j"
 
@@ -167,6 +170,10 @@ class Neo4jStore(Store):
         from neo4j.exceptions import Neo4jError
 
         def work(tx):
+            # every write first locks the one WriteLock node (unique by a constraint, so MERGE makes
+            # only one), so writes of several processes or machines apply one after another; a
+            # deadlock or a leader switch is transient and execute_write runs the whole unit again
+            tx.run(WRITE_LOCK).consume()
             for cypher, params in statements:
                 tx.run(cypher, params).consume()
 

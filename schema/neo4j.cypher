@@ -15,3 +15,5 @@ CREATE INDEX claim_fact IF NOT EXISTS FOR (n:Claim) ON (n.fact);
 CREATE INDEX claim_date IF NOT EXISTS FOR (n:Claim) ON (n.date);
 CREATE INDEX fact_predicate IF NOT EXISTS FOR (n:Fact) ON (n.predicate);
 CREATE FULLTEXT INDEX entity_name_text IF NOT EXISTS FOR (n:Entity) ON EACH [n.name];
+// kg's writer lock (see Neo4jStore.write), not part of the graph model: one node, locked by every write
+CREATE CONSTRAINT write_lock IF NOT EXISTS FOR (lock:WriteLock) REQUIRE lock.name IS UNIQUE;
