@@ -126,10 +126,10 @@ def pytest_terminal_summary(terminalreporter):
     """How many tests ran on each backend (Neo4j-marked tests and their FalkorDB twins), so a run
     that skipped Neo4j says so at a glance."""
     counts: dict[str, Counter] = {"neo4j": Counter(), "falkordb": Counter()}
-    for outcome in ("passed", "failed", "skipped", "error"):
+    for outcome in ("passed", "failed", "skipped", "error", "xfailed", "xpassed"):
         for report in terminalreporter.stats.get(outcome, []):
             backend = BACKENDS.get(report.nodeid)
-            if backend and (report.when == "call" or outcome in ("skipped", "error")):
+            if backend and (report.when == "call" or outcome in ("skipped", "error", "xfailed")):
                 counts[backend][outcome] += 1
     terminalreporter.write_line("tests per backend: " + "; ".join(
         f"{backend} " + (", ".join(f"{n} {outcome}" for outcome, n in sorted(c.items())) or "none")

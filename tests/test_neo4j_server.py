@@ -1,5 +1,6 @@
 """kg against a real Neo4j server as a user meets it: the CLI's URI checks, and the commands of the
 README run against the server of scripts/neo4j-local (or a container)."""
+import json
 import os
 import subprocess
 import sys
@@ -7,14 +8,13 @@ import sys
 import pytest
 
 from conftest import EXAMPLES
+from kg.store import Neo4jStore
 
 SECRET = "not-the-password-1234"
 
 
 def run_kg(home, *args, env=None):
-    env = {**os.environ, "KG_HOME": str(home), **(env or {})}
-    for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD"):
-        env.pop(name, None)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}, "KG_HOME": str(home), **(env or {})}
     return subprocess.run([sys.executable, "-m", "kg", *args], env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -25,3 +25,21 @@ def test_a_uri_that_is_not_bolt_is_one_line_saying_what_to_give(tmp_path, uri):
     [line] = result.stderr.splitlines()
     assert f"'{uri}' is not a Bolt URI" in line and "bolt://localhost:7687" in line
     assert SECRET not in result.stderr
+
+
+@pytest.mark.neo4j
+def test_the_readme_commands_answer_the_same_on_neo4j_as_on_the_embedded_engine(tmp_path, neo4j_server):
+    uri, user, password = neo4j_server
+    with Neo4jStore(uri, user, password) as store:
+        store.write([("MATCH (n) DETACH DELETE n", {})])
+    on_neo4j = {"NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password}
+    answers = []
+    for env in (on_neo4j, {}):
+        ingested = run_kg(tmp_path / "home", "ingest", str(EXAMPLES), env=env)
+        assert ingested.returncode == 0 and "4 articles written" in ingested.stdout, ingested.stderr
+        asked = run_kg(tmp_path / "home", "query", "designations-by-country", "--format", "json", env=env)
+        assert asked.returncode == 0, asked.stderr
+        answers.append(json.loads(asked.stdout))
+    run_kg(tmp_path / "home", "engine", "stop")
+    assert answers[0] == answers[1]
+    assert any(row["group"] == "Islamic Revolutionary Guard Corps" for row in answers[0])
