@@ -51,15 +51,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def neo4j_local(tmp_path_factory):
-    """Neo4j 5.26 started by scripts/neo4j-local in a temporary folder: (Bolt URI, Browser URL)."""
+def require_neo4j_local() -> None:
+    """Skip the test, with the reason, when scripts/neo4j-local cannot run here."""
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         reason = f"no Docker engine and no {' or '.join(missing)} to run scripts/neo4j-local"
         if os.environ.get("KG_REQUIRE_NEO4J"):  # set by .ci/run: there, a skipped Neo4j is a failure
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def neo4j_local(tmp_path_factory):
+    """Neo4j 5.26 started by scripts/neo4j-local in a temporary folder: (Bolt URI, Browser URL)."""
+    require_neo4j_local()
     data = tmp_path_factory.mktemp("neo4j")
     env = {**os.environ, "NEO4J_PASSWORD": NEO4J_PASSWORD}
     started = subprocess.run([sys.executable, str(NEO4J_LOCAL), "start", "--data", str(data), "--port",

@@ -1,13 +1,15 @@
-"""kg against a real Neo4j server as a user meets it: the CLI's URI checks, and the commands of the
-README run against the server of scripts/neo4j-local (or a container)."""
+"""kg against a real Neo4j server as a user meets it: the CLI's URI checks, the commands of the
+README run against the server of scripts/neo4j-local (or a container), and scripts/neo4j-local's
+own promises."""
 import json
 import os
+import socket
 import subprocess
 import sys
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, NEO4J_LOCAL, NEO4J_PASSWORD, free_port, require_neo4j_local
 from kg.store import Neo4jStore
 
 SECRET = "not-the-password-1234"
@@ -43,3 +45,27 @@ def test_the_readme_commands_answer_the_same_on_neo4j_as_on_the_embedded_engine(
     run_kg(tmp_path / "home", "engine", "stop")
     assert answers[0] == answers[1]
     assert any(row["group"] == "Islamic Revolutionary Guard Corps" for row in answers[0])
+
+
+@pytest.mark.neo4j
+def test_neo4j_local_keeps_its_data_and_password_across_a_stop_and_a_start(tmp_path):
+    require_neo4j_local()
+    port, data = free_port(), tmp_path / "neo4j"
+    command = [sys.executable, str(NEO4J_LOCAL)]
+    env = {**os.environ, "NEO4J_PASSWORD": NEO4J_PASSWORD}
+    start = [*command, "start", "--data", str(data), "--port", str(port), "--http-port", str(free_port())]
+    try:
+        started = subprocess.run(start, env=env, capture_output=True, text=True, timeout=600)
+        assert started.stdout.splitlines()[-1] == f"bolt://127.0.0.1:{port}", started.stderr
+        with Neo4jStore(f"bolt://127.0.0.1:{port}", "neo4j", NEO4J_PASSWORD) as store:
+            store.write([("CREATE (:Kept {name: $name})", {"name": "written before the stop"})])
+        subprocess.run([*command, "stop", "--data", str(data)], check=True, timeout=300)
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0  # stop returned once the server was gone
+
+        restarted = subprocess.run(start, env=env, capture_output=True, text=True, timeout=600)
+        assert restarted.returncode == 0, restarted.stderr
+        with Neo4jStore(f"bolt://127.0.0.1:{port}", "neo4j", NEO4J_PASSWORD) as store:
+            assert store.read("MATCH (k:Kept) RETURN k.name AS name") == [{"name": "written before the stop"}]
+    finally:
+        subprocess.run([*command, "stop", "--data", str(data)], timeout=300)

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.server.CommunityBootstrapper;
 
 /**
@@ -26,8 +27,17 @@ import org.neo4j.server.CommunityBootstrapper;
 public final class Launcher {
     private Launcher() {}
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
+    public static void main(String[] args) {
+        try {
+            run(options(args));
+        } catch (Exception e) {
+            // Neo4j's own threads would keep the JVM alive: end it, so neo4j-local reports the failure
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(Map<String, String> options) throws Exception {
         Path home = Path.of(options.get("--home")).toAbsolutePath();
         int boltPort = Integer.parseInt(options.get("--bolt-port"));
         int httpPort = Integer.parseInt(options.get("--http-port"));
@@ -74,8 +84,15 @@ public final class Launcher {
         if (neo4j.start(home, config) != 0) {
             fail("Neo4j did not start; see " + home.resolve("logs"));
         }
-        neo4j.getDatabaseManagementService().database("system").executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        try {
+            neo4j.getDatabaseManagementService().database("system").executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (QueryExecutionException e) {
+            // a restart with the password already set: Neo4j refuses to "change" it to itself
+            if (!e.getMessage().contains("Old password and new password cannot be the same")) {
+                throw e;
+            }
+        }
 
         String urls = "bolt://127.0.0.1:" + boltPort + "\nhttp://127.0.0.1:" + httpPort + "/browser/\n";
         Path partial = home.resolve("ready.partial");
