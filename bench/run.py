@@ -147,14 +147,22 @@ def parse_only(articles: list[Article]) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+def _open(where: Path | str) -> KnowledgeGraph:
+    """The embedded graph in a KG_HOME folder, or the Neo4j at a Bolt URI."""
+    return KnowledgeGraph.open(neo4j_uri=where) if isinstance(where, str) else KnowledgeGraph.open(home=where)
+
+
 def write_only(articles: list[Article], home: Path) -> tuple[float, list[Analysis]]:
     results = list(analyse_all(articles))
-    with KnowledgeGraph.open(home=home) as graph:
+    return write_results(results, home), results
+
+
+def write_results(results: list[Analysis], where: Path | str) -> float:
+    with _open(where) as graph:
         start = time.perf_counter()
         for i in range(0, len(results), BATCH):
             graph.write_analysed(results[i:i + BATCH])
-        elapsed = time.perf_counter() - start
-    return elapsed, results
+        return time.perf_counter() - start
 
 
 def recast(results: list[Analysis], rng: random.Random) -> list[Analysis]:
@@ -195,7 +203,7 @@ def grow(results: list[Analysis], home: Path, targets: list[int]) -> Iterator[tu
     if not pending:
         return
     start = time.perf_counter()
-    with KnowledgeGraph.open(home=home) as graph:
+    with _open(where) as graph:
         written = len(results)
         for copy in itertools.count(1):
             recast_results = recast(results, rng)
@@ -218,7 +226,7 @@ def _value(param: queries.Param, sample: dict[str, Any]) -> Any:
     return {"string": sample["group"], "int": 3, "float": 0.5, "bool": True}[param.type]
 
 
-def query_latencies(home: Path, runs: int = QUERY_RUNS) -> list[dict[str, Any]]:
+def query_latencies(where: Path | str, runs: int = QUERY_RUNS) -> list[dict[str, Any]]:
     """{name, params, p50_ms, p95_ms, p99_ms, cpu_ms, rows} for each canned query: once with only its
     required parameters, once with all of them set. `cpu_ms` is the CPU time of one run, engine and
     client together (mean over the runs): what a query costs, whatever else the machine runs."""
@@ -227,7 +235,7 @@ def query_latencies(home: Path, runs: int = QUERY_RUNS) -> list[dict[str, Any]]:
     # full collection pausing this process is not timed as the engine's latency
     gc.collect()
     gc.freeze()
-    with KnowledgeGraph.open(home=home) as graph:
+    with _open(where) as graph:
         read = graph.store.read
 
         def top(cypher: str) -> str:
@@ -251,12 +259,13 @@ def query_latencies(home: Path, runs: int = QUERY_RUNS) -> list[dict[str, Any]]:
                 params = q.bind(given)
                 rows = len(read(q.cypher, params))  # warm-up
                 times = []
-                cpu = time.process_time() + _cpu_seconds(graph.store.engine.pid)
+                engine_cpu = (lambda: _cpu_seconds(graph.store.engine.pid)) if isinstance(where, Path) else (lambda: 0.0)
+                cpu = time.process_time() + engine_cpu()
                 for _ in range(runs):
                     start = time.perf_counter()
                     read(q.cypher, params)
                     times.append((time.perf_counter() - start) * 1000)
-                cpu = time.process_time() + _cpu_seconds(graph.store.engine.pid) - cpu
+                cpu = time.process_time() + engine_cpu() - cpu
                 cuts = statistics.quantiles(times, n=100, method="inclusive")  # within the runs' range
                 out.append({"name": q.name, "params": given, "p50_ms": statistics.median(times),
                             "p95_ms": cuts[94], "p99_ms": cuts[98], "cpu_ms": cpu * 1000 / runs, "rows": rows})
@@ -299,6 +308,10 @@ def main() -> None:
             engine.stop(args.time_queries)
         return
 
+    if args.neo4j_uri:
+        with _open(args.neo4j_uri) as graph:
+            if graph.store.read("MATCH (n) RETURN count(n) AS n")[0]["n"]:
+                sys.exit(f"error: the Neo4j at {args.neo4j_uri} is not empty; the bench fills and empties it")
     root = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     homes = {name: root / name for name in ("one", "many", "write", "profile")}
     try:
@@ -336,10 +349,19 @@ def main() -> None:
         print(f"(4) graph writes only  {write_s:8.1f} s  {claims / write_s:9,.0f} claims/s  "
               f"{len(articles) / write_s:6.1f} articles/s  ({claims} claims, batches of {BATCH})")
 
+        if args.neo4j_uri:
+            neo4j_s = write_results(results, args.neo4j_uri)
+            print(f"(4n) the same writes into Neo4j {neo4j_s:8.1f} s  {claims / neo4j_s:9,.0f} claims/s")
+
         print(f"(5) canned queries on {len(articles)} articles ({QUERY_RUNS} runs each; target p95 < 100 ms "
               f"at 100k articles)")
         timed = [{**t, "articles": len(articles)} for t in query_latencies(homes["one"])]
         print_latencies(timed)
+        neo4j_timed = []
+        if args.neo4j_uri:  # the graph of (4), written into Neo4j: the same articles as (5)'s
+            print(f"(5n) the same queries on Neo4j ({args.neo4j_uri}), on the graph of (4)")
+            neo4j_timed = [{**t, "articles": len(articles), "backend": "neo4j"} for t in query_latencies(args.neo4j_uri)]
+            print_latencies(neo4j_timed)
         engine_mb = {str(len(articles)): one["engine_rss_mb"] or 0.0}
         content_mb = {str(len(articles)): _content_mb(homes["one"])}
 
@@ -363,6 +385,7 @@ def main() -> None:
             summary = {"parse_wps": parse_wps, "ingest_wps": one_wps, "ratio": one_wps / parse_wps, "cpu_ratio": cpu_ratio,
                        "workers_ratio": many_wps / one_wps, "ingest_rss_mb": one["rss_mb"],
                        "engine_rss_mb": engine_mb, "content_mb": content_mb, "queries": timed,
+                       "neo4j_queries": neo4j_timed,
                        "conditions": {"articles": len(articles), "words": words, "seed": args.seed,
                                       "workers": args.workers, "cpus": os.cpu_count(),
                                       "load_average": os.getloadavg()[0]}}
@@ -376,6 +399,9 @@ def main() -> None:
         for home in homes.values():
             if home.exists():
                 engine.stop(home)
+        if args.neo4j_uri and not args.keep:
+            with _open(args.neo4j_uri) as graph, graph.store.driver.session(database=graph.store.database) as s:
+                s.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         if args.keep:
             print(f"kept {root}")
         else:

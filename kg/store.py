@@ -5,6 +5,7 @@ Every value reaches Cypher as a parameter; statements come from kg's own files a
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import re
 import secrets
@@ -21,6 +22,10 @@ from .errors import KgError
 from .resources import folder, schema
 
 GRAPH = "kg"
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+# the driver logs failed routing attempts too; kg reports them once, as a StoreError
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 class StoreError(KgError, RuntimeError):
@@ -215,6 +220,10 @@ class Neo4jStore(Store):
 
         self.location = f"Neo4j at {uri}"
         self.database = database
+        scheme = uri.partition("://")[0].lower() if "://" in uri else ""
+        if scheme not in BOLT_SCHEMES:
+            raise StoreError(f"{uri!r} is not a Bolt URI: give the database's address, e.g. bolt://localhost:7687 "
+                             f"or neo4j://HOST:7687 (the Browser's http:// address is not it)")
         try:
             self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
             self.driver.verify_connectivity()
@@ -222,8 +231,8 @@ class Neo4jStore(Store):
             raise StoreError(f"Neo4j at {uri} refused the user name or password: set NEO4J_USER and "
                              f"NEO4J_PASSWORD (or --neo4j-user/--neo4j-password) to the server's") from exc
         except (ServiceUnavailable, ConfigurationError, ValueError, OSError) as exc:
-            raise StoreError(f"cannot reach Neo4j at {uri}: is it running (`docker compose up -d`) and is the "
-                             f"URI right? ({type(exc).__name__})") from exc
+            raise StoreError(f"cannot reach Neo4j at {uri}: is it running (`docker compose up -d --wait` "
+                             f"or `scripts/neo4j-local start`) and is the URI right? ({type(exc).__name__})") from exc
 
     def read(self, cypher, params=None):
         from neo4j.exceptions import Neo4jError

@@ -1,11 +1,15 @@
-"""Shared fixtures: a real embedded engine per test session, and Neo4j through testcontainers
-when a Docker engine is available (those tests are skipped, with the reason, otherwise)."""
+"""Shared fixtures: a real embedded engine per test session, and a real Neo4j 5 per session:
+through testcontainers when a Docker engine is available, else started by scripts/neo4j-local
+from Maven Central jars when Java and Maven are installed (those tests are skipped, with the
+reason, when neither is)."""
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,8 @@ from kg.store import FalkorStore, Neo4jStore, Store
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "articles"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+NEO4J_LOCAL = ROOT / "scripts" / "neo4j-local"
+NEO4J_PASSWORD = "kg-test-password"
 
 
 def docker_reason() -> str | None:
@@ -39,15 +45,51 @@ def engine_home(tmp_path_factory) -> Path:
     engine.stop(home)
 
 
-@pytest.fixture(scope="session")
-def neo4j_server():
-    reason = docker_reason()
-    if reason:
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def require_neo4j_local() -> None:
+    """Skip the test, with the reason, when scripts/neo4j-local cannot run here."""
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        reason = f"no Docker engine and no {' or '.join(missing)} to run scripts/neo4j-local"
+        if os.environ.get("KG_REQUIRE_NEO4J"):  # set by .ci/run: there, a skipped Neo4j is a failure
+            pytest.fail(reason)
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def neo4j_local(tmp_path_factory):
+    """Neo4j 5.26 started by scripts/neo4j-local in a temporary folder: (Bolt URI, Browser URL)."""
+    require_neo4j_local()
+    data = tmp_path_factory.mktemp("neo4j")
+    env = {**os.environ, "NEO4J_PASSWORD": NEO4J_PASSWORD}
+    started = subprocess.run([sys.executable, str(NEO4J_LOCAL), "start", "--data", str(data), "--port",
+                              str(free_port()), "--http-port", str(free_port())],
+                             env=env, capture_output=True, text=True, timeout=1200)
+    try:
+        if started.returncode != 0:
+            pytest.fail(f"scripts/neo4j-local start failed:\n{started.stderr}")
+        lines = started.stdout.split()
+        yield lines[-1], next(word for word in lines if word.startswith("http://"))
+    finally:
+        subprocess.run([sys.executable, str(NEO4J_LOCAL), "stop", "--data", str(data)], timeout=300)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(request):
+    """(Bolt URI, user, password) of a real Neo4j 5: a container when Docker works, else neo4j_local."""
+    if docker_reason():
+        uri, _ = request.getfixturevalue("neo4j_local")
+        yield uri, "neo4j", NEO4J_PASSWORD
+        return
     from testcontainers.neo4j import Neo4jContainer
 
-    with Neo4jContainer("neo4j:5-community", password="kg-test-password") as container:
-        yield container.get_connection_url(), "neo4j", "kg-test-password"
+    with Neo4jContainer("neo4j:5-community", password=NEO4J_PASSWORD) as container:
+        yield container.get_connection_url(), "neo4j", NEO4J_PASSWORD
 
 
 def _clear(store: Store) -> None:
@@ -91,3 +133,28 @@ def kg(tmp_path):
 
     yield run
     run("engine", "stop", check=False)
+
+
+BACKENDS: dict[str, str] = {}  # test id → the backend it runs on, for the closing summary
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("neo4j"):
+            BACKENDS[item.nodeid] = "neo4j"
+        elif "falkordb" in getattr(getattr(item, "callspec", None), "id", "").split("-"):
+            BACKENDS[item.nodeid] = "falkordb"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many tests ran on each backend (Neo4j-marked tests and their FalkorDB twins), so a run
+    that skipped Neo4j says so at a glance."""
+    counts: dict[str, Counter] = {"neo4j": Counter(), "falkordb": Counter()}
+    for outcome in ("passed", "failed", "skipped", "error", "xfailed", "xpassed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            backend = BACKENDS.get(report.nodeid)
+            if backend and (report.when == "call" or outcome in ("skipped", "error", "xfailed")):
+                counts[backend][outcome] += 1
+    terminalreporter.write_line("tests per backend: " + "; ".join(
+        f"{backend} " + (", ".join(f"{n} {outcome}" for outcome, n in sorted(c.items())) or "none")
+        for backend, c in counts.items()))
