@@ -194,6 +194,9 @@ def agent(verb: Token) -> list[Arg]:
         states = where_passive(verb)
         if states:
             return states
+        announcer = _announcer(verb)  # "Canada has announced that X will be designated"
+        if announcer:
+            return announcer
     if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":  # "the government's decision / failure to ban X"
         owner = next((c for c in verb.head.children if c.dep_ == "poss"), None)
         if owner is not None:
@@ -317,6 +320,14 @@ def by_phrase(verb: Token) -> list[Arg]:
     return where_passive(verb) if verb.tag_ == "VBN" else []
 
 
+def _announcer(verb: Token) -> list[Arg]:
+    """The authority that announces or decides a passive act: "Canada has announced that X will be
+    designated", "the government said X would be proscribed"."""
+    if verb.dep_ != "ccomp" or verb.head.lemma_ not in words("reporting_verbs") | {"decide", "confirm"}:
+        return []
+    return [a for c in verb.head.children if c.dep_ == "nsubj" for a in _authorities(c)]
+
+
 def where_passive(verb: Token) -> list[Arg]:
     """The states of "was banned in Germany and China" (a passive act placed in a state is that
     state's act); "in 2019" or "in Syria" as a place of fighting are no states of this kind unless
@@ -391,7 +402,7 @@ def designated(verb: Token) -> list[Arg]:
     the subjects of that clause."""
     out: list[Arg] = []
     passive = any(c.dep_ == "auxpass" for c in verb.children)
-    for child in verb.children:
+    for child in _with_aux_children(verb):
         if child.dep_ in ("dobj", "nsubjpass", "oprd") or (child.dep_ == "nsubj" and (verb.lemma_ in words("stay_verbs") or passive)):
             _add(out, designees(child))
         elif child.dep_ == "ccomp" and child.lemma_ == "be" and has_terror_word(child.subtree):
@@ -405,6 +416,11 @@ def designated(verb: Token) -> list[Arg]:
     if not out and passive and verb.dep_ == "xcomp":  # "X is set to be declared a terrorist group"
         _add(out, [e for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") for e in designees(c)])
     return out
+
+
+def _with_aux_children(verb: Token) -> list[Token]:
+    """The verb's children, and those the parser hung on its auxiliary ("X were last year named …")."""
+    return [*verb.children, *(c for a in verb.children if a.dep_ in ("aux", "auxpass") for c in a.children)]
 
 
 @role_finder
@@ -423,7 +439,7 @@ def next_groups(tok: Token) -> list[Arg]:
 @role_finder
 def passive_objects(verb: Token) -> list[Arg]:
     """What a passive participle is said of: its subject, or the noun it modifies."""
-    for child in verb.children:
+    for child in _with_aux_children(verb):
         if child.dep_ in ("nsubjpass", "nsubj"):
             return designees(child)
     if verb.dep_ in ("acl", "appos", "advcl"):
