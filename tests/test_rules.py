@@ -67,3 +67,14 @@ def test_a_rules_confidence_is_its_measured_precision_smoothed_by_its_count():
     for r in measured:
         tp, fp = r.measured["tp"], r.measured["fp"]
         assert r.confidence == round((tp + 1) / (tp + fp + 2), 2)
+
+
+def test_every_word_class_of_the_lexicon_is_named_by_a_rule_or_a_finder():
+    from pathlib import Path
+
+    from kg.extract.lexicon import lexicon
+
+    package = Path(__file__).resolve().parent.parent / "kg"
+    source = "".join(p.read_text() for p in (package / "extract").glob("*.py"))
+    source += "".join(p.read_text() for p in (package / "data" / "rules").glob("*.toml"))
+    assert [name for name in lexicon() if f'"{name}"' not in source and f'"@{name}"' not in source] == []

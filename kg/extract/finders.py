@@ -325,7 +325,7 @@ def _announcer(verb: Token) -> list[Arg]:
     designated", "the government said X would be proscribed"."""
     if verb.dep_ != "ccomp" or verb.head.lemma_ not in words("reporting_verbs") | {"decide", "confirm"}:
         return []
-    return [a for c in verb.head.children if c.dep_ == "nsubj" for a in _authorities(c)]
+    return [a for c in verb.head.children if c.dep_ == "nsubj" for a in (_authorities(c) or officeholder_state(c))]
 
 
 def where_passive(verb: Token) -> list[Arg]:

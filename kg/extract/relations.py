@@ -168,8 +168,10 @@ def _copula_or_as_subject(role: Token) -> Span | None:
     if role.dep_ in ("attr", "oprd", "xcomp", "dobj") and head.lemma_ in words("role_verbs"):
         subject = subject_of(head)
     elif role.dep_ == "pobj" and head.lower_ == "as":
-        # "X served as the head of Y"; "the election of X as its new leader"
-        subject = subject_of(head.head) or _person(head.head) or (entity_at(head.head) if entity_at(head.head) is not None
+        # "Y named X as its leader"; "X served as the head of Y"; "the election of X as its new leader"
+        named = next((e for c in head.head.children if c.dep_ == "dobj" and lemma(head.head) in words("appoint_verbs")
+                      if (e := entity_at(c)) is not None and e.label_ == "Person"), None)
+        subject = named or subject_of(head.head) or _person(head.head) or (entity_at(head.head) if entity_at(head.head) is not None
                                                                     and entity_at(head.head).label_ == "Person" else None)
         if subject is None:
             subject = next((e for c in head.head.children if c.dep_ == "prep" and c.lower_ == "of"
