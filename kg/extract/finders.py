@@ -626,6 +626,18 @@ def follows_suit(verb: Token) -> bool:
                for c in verb.children)
 
 
+@role_finder
+def seekers(verb: Token) -> list[Arg]:
+    """Who long sought an act: "a move long sought by Israel and the United States"."""
+    return by_phrase(verb)
+
+
+def sought_act(verb: Token) -> bool:
+    """A participle of seeking that describes an act: "a move (long) sought by X", "a ban demanded by X"."""
+    return verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod", "relcl") and (
+        lemma(verb.head) in words("precedent_nouns") or lemma(verb.head) in words("designation_nouns"))
+
+
 # --- checks a rule can require ------------------------------------------------------------------
 
 def verbal(tok: Token) -> bool:
@@ -660,7 +672,7 @@ def terror_in_subtree(tok: Token) -> bool:
 
 CHECKS: dict[str, Callable[[Token], bool]] = {
     f.__name__: f for f in (verbal, terror_clause, participle_by, terror_list, terror_in_subtree, terror_members,
-                            precedent, follows_suit)}
+                            precedent, follows_suit, sought_act)}
 
 
 # --- pair finders: adjectival forms -------------------------------------------------------------
