@@ -634,8 +634,13 @@ def seekers(verb: Token) -> list[Arg]:
 
 def sought_act(verb: Token) -> bool:
     """A participle of seeking that describes an act: "a move (long) sought by X", "a ban demanded by X"."""
-    return verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod", "relcl") and (
-        lemma(verb.head) in words("precedent_nouns") or lemma(verb.head) in words("designation_nouns"))
+    act_nouns = words("precedent_nouns") | words("designation_nouns")
+    if verb.tag_ != "VBN" or not any(c.dep_ == "agent" for c in verb.children):
+        return False
+    if verb.dep_ in ("acl", "amod", "relcl") and lemma(verb.head) in act_nouns:
+        return True
+    # the parser may hang "…, in a move, long sought by X" on the clause: the act noun just before it
+    return any(lemma(t) in act_nouns for t in verb.doc[max(verb.sent.start, verb.i - 4):verb.i])
 
 
 # --- checks a rule can require ------------------------------------------------------------------
