@@ -9,6 +9,7 @@ The embedded engine's store lives in its data folder; a Neo4j database gets one 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sqlite3
 import zlib
@@ -28,7 +29,9 @@ class ContentStore:
     def __init__(self, path: Path):
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # the texts are private, as the engine's files
+            os.chmod(path, 0o600)
             self.db = sqlite3.connect(path, check_same_thread=False)  # ingest writes from its writer thread
             self.db.execute("CREATE TABLE IF NOT EXISTS texts (hash TEXT PRIMARY KEY, zlib BLOB NOT NULL)")
             self.db.commit()
