@@ -512,7 +512,10 @@ def terror_list_after(verb: Token) -> Token | None:
         if t.lemma_.lower() in words("list_nouns"):
             before = doc[max(verb.i, t.i - 5):t.i]
             after = doc[t.i:min(sent.end, t.i + 6)]
-            if any(x.lower_ in ("to", "on", "onto") for x in before) and has_terror_word(list(before) + list(after)):
+            against_group = any(x.lower_ == "against" for x in after) and any(
+                (e := entity_at(x)) is not None and e.kb_id_ in gazetteer().listings for x in after)
+            if any(x.lower_ in ("to", "on", "onto") for x in before) and (
+                    has_terror_word(list(before) + list(after)) or against_group):  # "its sanctions list against ISIS"
                 return t
     return None
 
