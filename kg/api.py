@@ -293,7 +293,7 @@ class KnowledgeGraph:
             fh.write(f'\n[[judgement]]\nverdict = "{verdict}"\nnames = {json.dumps([name, other], ensure_ascii=False)}\n')
         names.use_judgements(path)
         names.judgements.cache_clear()
-        rows = self.store.read("UNWIND $names AS n MATCH (a:Article)-[:MENTIONS]->(e:Entity) WHERE n IN e.lookup "
+        rows = self.store.read("UNWIND $names AS n MATCH (:Name {key: n})-[:NAMES]->(e:Entity)<-[:MENTIONS]-(a:Article) "
                                "RETURN DISTINCT a.id AS id, a.paths AS paths", {"names": [name.lower(), other.lower()]})
         readable = {r["id"]: [p for p in r["paths"] or [] if Path(p).is_file()] for r in rows}
         again = sorted(i for i, paths in readable.items() if paths)
@@ -431,7 +431,7 @@ class KnowledgeGraph:
             if value is None or kind not in ("entity", "article"):
                 continue
             if kind == "entity":
-                n = self.store.read("MATCH (e:Entity) WHERE toLower($v) IN e.lookup RETURN count(e) AS n", {"v": value})
+                n = self.store.read("MATCH (:Name {key: toLower($v)})-[:NAMES]->(e:Entity) RETURN count(e) AS n", {"v": value})
             else:
                 n = self.store.read("MATCH (a:Article {id: $v}) RETURN count(a) AS n", {"v": value})
             if not n[0]["n"]:

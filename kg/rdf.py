@@ -36,8 +36,7 @@ CHUNK = 2000  # statements serialised at a time when streaming
 Quad = tuple[Node, Node, Node, URIRef | None]  # None: the default graph
 
 _ENTITY_KEYS = """
-MATCH (e:Entity)
-WHERE toLower($name) IN e.lookup
+MATCH (:Name {key: toLower($name)})-[:NAMES]->(e:Entity)
 RETURN e.key AS key, e.id AS id
 """
 _CLAIMS = """

@@ -90,7 +90,7 @@ def build(store: Store, entity: str | None = None, query: str | None = None,
 
 
 def _resolve(store: Store, name: str) -> dict[str, Any]:
-    rows = store.read("MATCH (e:Entity) WHERE toLower($name) IN e.lookup "
+    rows = store.read("MATCH (:Name {key: toLower($name)})-[:NAMES]->(e:Entity) "
                       "OPTIONAL MATCH (e)<-[:SUBJECT|OBJECT]-(c:Claim) "
                       "RETURN e.key AS key, e.name AS name, count(DISTINCT c) AS claims ORDER BY claims DESC, key",
                       {"name": name})
@@ -149,7 +149,7 @@ def _query_entities(store: Store, name: str, params: dict[str, Any]) -> tuple[li
         for value in row.values():
             collect(value)
     keys = [r["key"] for r in store.read(
-        "UNWIND $names AS name MATCH (e:Entity) WHERE toLower(name) IN e.lookup RETURN DISTINCT e.key AS key "
+        "UNWIND $names AS name MATCH (:Name {key: toLower(name)})-[:NAMES]->(e:Entity) RETURN DISTINCT e.key AS key "
         "ORDER BY key", {"names": sorted(names)})] if names else []
     shown = " ".join(f"-p {k} {v}" for k, v in params.items())
     return keys, f"the entities of query {name}{' ' + shown if shown else ''} ({len(rows)} rows)", len(keys)

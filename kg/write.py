@@ -22,7 +22,7 @@ SOURCES_KEPT = 20  # article ids a Fact lists; `claim-sources` gives them all
 # an entity nothing refers to any more (Fact nodes refer through FACT_SUBJECT/FACT_OBJECT)
 ORPHAN = ("NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-() "
           "AND NOT (e)<-[:FACT_SUBJECT|FACT_OBJECT]-() AND NOT (e)<-[:AGENCY_OF]-()")
-# every name an entity answers to, lower-cased: what queries look names up in (an indexed list on FalkorDB).
+# every name an entity answers to, lower-cased: what queries look names up in, through its Name nodes.
 # A list, not one joined string: FalkorDB 4.16.3 crashed (SIGSEGV) when batches rewrote a string property
 # computed by concatenation in the query (`reduce(s = '', x IN forms | s + ' | ' + x)`) once it grew long.
 LOOKUP = ("reduce(s = [], x IN {names} | CASE WHEN toLower(x) IN s THEN s ELSE s + toLower(x) END)")
@@ -167,6 +167,38 @@ WITH e, forms, reason ORDER BY reason
 WITH e, forms, collect(DISTINCT reason) AS reasons
 SET e.aliases = forms, e.merge_reasons = reasons, e.lookup = %s
 """ % LOOKUP.format(names="[e.name] + coalesce(e.known_aliases, []) + forms")
+# The lookup as an index both engines have: one (:Name {key}) node per lower-cased name, linked to
+# every entity whose `lookup` holds it, so queries start from `(:Name {key: toLower($x)})-[:NAMES]->(e)`
+# (Neo4j indexes no list elements; a Name's key is unique on both engines). Kept after every statement
+# that sets `lookup`: names it lost are unlinked, a Name left with no entity removed, new ones linked.
+LINK_NAMES = """
+UNWIND $keys AS key
+MATCH (e:Entity {key: key})
+OPTIONAL MATCH (e)<-[:NAMES]-(linked:Name)
+WITH e, collect(linked.key) AS linked
+UNWIND [k IN e.lookup WHERE NOT k IN linked] AS k
+MERGE (n:Name {key: k})
+CREATE (n)-[:NAMES]->(e)
+"""
+# after MATCH of the (e)<-[r:NAMES]-(n:Name) links that go: grouped by name, so a Name all of whose
+# entities lose it in one statement is removed, not left linked to nothing
+_DROP_LINKS = """
+WITH n, collect(r) AS gone
+OPTIONAL MATCH (n)-[other:NAMES]->()
+WITH n, gone, count(other) AS links
+FOREACH (x IN CASE WHEN links = size(gone) THEN [n] ELSE [] END | DETACH DELETE x)
+FOREACH (x IN CASE WHEN links = size(gone) THEN [] ELSE gone END | DELETE x)
+"""
+UNLINK_NAMES = """
+UNWIND $keys AS key
+MATCH (e:Entity {key: key})<-[r:NAMES]-(n:Name)
+WHERE NOT n.key IN e.lookup
+""" + _DROP_LINKS
+UNNAME_ORPHANS = f"""
+UNWIND $keys AS key
+MATCH (e:Entity {{key: key}})<-[r:NAMES]-(n:Name)
+WHERE {ORPHAN}
+""" + _DROP_LINKS
 DELETE_ORPHANS = f"""
 UNWIND $keys AS key
 MATCH (e:Entity {{key: key}})
@@ -230,7 +262,12 @@ def _mark_contradicted(keys: set[str]) -> list[tuple[str, dict]]:
 
 def _delete_orphans(keys: list[str]) -> list[tuple[str, dict]]:
     """Twice: a state is an orphan only once the government bodies linked to it have gone."""
-    return [(DELETE_ORPHANS, {"keys": keys})] * 2
+    return [(UNNAME_ORPHANS, {"keys": keys}), (DELETE_ORPHANS, {"keys": keys})] * 2
+
+
+def _names(keys: list[str]) -> list[tuple[str, dict]]:
+    """Bring the Name links of these entities in line with their `lookup`."""
+    return [(UNLINK_NAMES, {"keys": keys}), (LINK_NAMES, {"keys": keys})] if keys else []
 
 
 def article_row(result: Analysis) -> dict:
@@ -344,9 +381,10 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
     if replaced.entities:
         out.append((REFRESH_ENTITIES, {"keys": sorted(replaced.entities)}))
         out.append((COUNT_MENTIONS, {"keys": sorted(replaced.entities)}))
-        stale = sorted(replaced.entities - set(entities))
-        if stale:
-            out += _delete_orphans(stale)
+    out += _names(sorted(set(entities) | replaced.entities))
+    stale = sorted(replaced.entities - set(entities))
+    if stale:
+        out += _delete_orphans(stale)
     return out
 
 
@@ -411,7 +449,8 @@ def _retract(store: Store, ids: list[str], gone: References) -> None:
     store.write([(CLEAR_ARTICLES, {"ids": ids}), (DELETE_MENTIONS, {"ids": ids}),
                  ("UNWIND $ids AS id MATCH (a:Article {id: id}) DETACH DELETE a", {"ids": ids}),
                  (RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(gone.facts)}), *_mark_contradicted(gone.facts),
-                 *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys})])
+                 *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys}),
+                 *_names(keys)])
 
 
 def remove_articles(store: Store, ids: list[str]) -> list[str]:
@@ -431,9 +470,11 @@ def recount(store: Store, facts: list[str], entities: list[str], chunk: int = 50
     for start in range(0, max(len(facts), len(entities)), chunk):
         keys = entities[start:start + chunk]
         store.write([(RECOUNT_FACTS % SOURCES_KEPT, {"keys": facts[start:start + chunk]}),
-                     (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys})])
+                     (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys}), *_names(keys)])
     # twice, over the whole graph: a state is an orphan only once the bodies linked to it have gone
-    store.write([(f"MATCH (e:Entity) WHERE {ORPHAN} DETACH DELETE e", {})] * 2)
+    store.write([(f"MATCH (e:Entity)<-[r:NAMES]-(n:Name) WHERE {ORPHAN}" + _DROP_LINKS, {}),
+                 (f"MATCH (e:Entity) WHERE {ORPHAN} DETACH DELETE e", {})] * 2
+                + [("MATCH (n:Name) WHERE NOT (n)-[:NAMES]->() DELETE n", {})])
 
 
 def repair(store: Store) -> list[str]:

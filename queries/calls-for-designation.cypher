@@ -20,9 +20,9 @@ RETURN caller.name AS caller, f.addressees AS addressees, g.name AS group,
 ORDER BY group, caller
 UNION ALL
 // … a group named: the calls about it …
-MATCH (g:Entity) WHERE toLower($group) IN g.lookup
+MATCH (:Name {key: toLower($group)})-[:NAMES]->(g:Entity)
 MATCH (g)<-[:FACT_OBJECT]-(f:Fact {predicate: 'CALLED_FOR_DESIGNATION'})-[:FACT_SUBJECT]->(caller:Entity)
-OPTIONAL MATCH (to:Entity) WHERE toLower($addressee) IN to.lookup
+OPTIONAL MATCH (:Name {key: toLower($addressee)})-[:NAMES]->(to:Entity)
 // counted in a WITH first: FalkorDB drops every row when this list test sits in the WHERE itself
 WITH f, caller, g, size([k IN collect(to.key) WHERE k IN f.addressee_keys]) AS urged_here
 WHERE $addressee IS NULL OR urged_here > 0
@@ -32,7 +32,7 @@ RETURN caller.name AS caller, f.addressees AS addressees, g.name AS group,
 ORDER BY group, caller LIMIT $limit
 UNION ALL
 // … only an addressee named: every call, those that urged it kept
-OPTIONAL MATCH (to:Entity) WHERE $group IS NULL AND toLower($addressee) IN to.lookup
+OPTIONAL MATCH (:Name {key: toLower($addressee)})-[:NAMES]->(to:Entity) WHERE $group IS NULL
 WITH collect(to.key) AS urged
 MATCH (f:Fact {predicate: 'CALLED_FOR_DESIGNATION'})
 WITH f, size([k IN urged WHERE k IN f.addressee_keys]) AS urged_here

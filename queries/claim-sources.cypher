@@ -8,8 +8,7 @@
 // param: object entity = null -- only this object (name or alias, any case)
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query claim-sources -p subject US -p predicate designated_as_terrorist -p object IRGC
-MATCH (s:Entity)
-WHERE toLower($subject) IN s.lookup
+MATCH (:Name {key: toLower($subject)})-[:NAMES]->(s:Entity)
 OPTIONAL MATCH (s)-[:AGENCY_OF]->(state:Entity)
 // a body's designations, denials and revocations are counted in its state's facts
 WITH s, [s] + collect(state) AS actors

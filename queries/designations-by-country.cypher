@@ -20,7 +20,7 @@ RETURN country.name AS country, g.name AS group, f.first_date AS first_date, f.a
 ORDER BY country, group
 UNION ALL
 // … a country named: its designations …
-MATCH (country:Country) WHERE toLower($country) IN country.lookup
+MATCH (:Name {key: toLower($country)})-[:NAMES]->(country:Country)
 MATCH (country)<-[:FACT_SUBJECT]-(f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_OBJECT]->(g:Entity)
 WHERE $group IS NULL OR toLower($group) IN g.lookup
 RETURN country.name AS country, g.name AS group, f.first_date AS first_date, f.articles AS articles,
@@ -28,7 +28,7 @@ RETURN country.name AS country, g.name AS group, f.first_date AS first_date, f.a
 ORDER BY country, group LIMIT $limit
 UNION ALL
 // … only a group named: the countries designating it
-MATCH (g:Entity) WHERE $country IS NULL AND toLower($group) IN g.lookup
+MATCH (:Name {key: toLower($group)})-[:NAMES]->(g:Entity) WHERE $country IS NULL
 MATCH (g)<-[:FACT_OBJECT]-(f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_SUBJECT]->(country:Country)
 RETURN country.name AS country, g.name AS group, f.first_date AS first_date, f.articles AS articles,
        f.outlet_count AS outlets, f.sources AS sources

@@ -7,8 +7,7 @@
 // description: link, so the Neo4j Browser draws them (kg's table and CSV leave it out; JSON keeps it).
 // param: group entity -- the group's name or any alias, any case
 // example: kg query group-profile -p group IRGC
-MATCH (g:Entity)
-WHERE toLower($group) IN g.lookup
+MATCH (:Name {key: toLower($group)})-[:NAMES]->(g:Entity)
 // read from Fact nodes: one per (predicate, subject, object), however many articles state it;
 // each list is gathered in one pass over the group's facts (collect() leaves out the nulls)
 OPTIONAL MATCH (g)<-[:FACT_SUBJECT]-(fo:Fact)-[:FACT_OBJECT]->(xo:Entity)

@@ -8,8 +8,7 @@
 // param: entity entity -- the entity's name or any alias, any case
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query timeline -p entity Hamas
-MATCH (e:Entity)
-WHERE toLower($entity) IN e.lookup
+MATCH (:Name {key: toLower($entity)})-[:NAMES]->(e:Entity)
 MATCH (e)<-[:FACT_SUBJECT|FACT_OBJECT]-(f:Fact)
 WITH DISTINCT f, coalesce(f.first_date, f.first_seen) AS date
 WITH f, date, CASE WHEN date IS NULL THEN 1 ELSE 0 END AS undated

@@ -4,12 +4,13 @@ CREATE CONSTRAINT entity_key IF NOT EXISTS FOR (n:Entity) REQUIRE n.key IS UNIQU
 CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT fact_key IF NOT EXISTS FOR (n:Fact) REQUIRE n.key IS UNIQUE;
+// name lookups start here (a NodeUniqueIndexSeek), not at Entity.lookup: Neo4j indexes no list elements
+CREATE CONSTRAINT name_key IF NOT EXISTS FOR (n:Name) REQUIRE n.key IS UNIQUE;
 CREATE INDEX article_content_hash IF NOT EXISTS FOR (n:Article) ON (n.content_hash);
 CREATE INDEX article_date IF NOT EXISTS FOR (n:Article) ON (n.date);
 CREATE INDEX article_outlet IF NOT EXISTS FOR (n:Article) ON (n.outlet);
 CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name);
 CREATE INDEX entity_type IF NOT EXISTS FOR (n:Entity) ON (n.type);
-// Entity.lookup (a list) has no index here: Neo4j indexes no list elements, so name lookups scan entities
 CREATE INDEX fact_predicate IF NOT EXISTS FOR (n:Fact) ON (n.predicate);
 CREATE INDEX fact_contradicted IF NOT EXISTS FOR (n:Fact) ON (n.contradicted);
 CREATE FULLTEXT INDEX entity_name_text IF NOT EXISTS FOR (n:Entity) ON EACH [n.name];

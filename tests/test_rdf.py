@@ -147,9 +147,9 @@ def test_filters_keep_one_articles_or_one_entitys_claims(graph):
 
 def test_entity_iris_are_safe_for_any_name_under_a_chosen_base(graph):
     name = 'Jaysh "al-Adl" / جيش العدل'
-    graph.store.write([("CREATE (:Entity:Organization {key: $id, id: $id, name: $name, type: 'Organization', "
-                        "aliases: ['Jundallah', $name], lookup: ['jundallah', toLower($name)], wikidata: 'Q1054335'})",
-                        {"id": name, "name": name})])
+    graph.store.write([("CREATE (e:Entity:Organization {key: $id, id: $id, name: $name, type: 'Organization', "
+                        "aliases: ['Jundallah', $name], lookup: ['jundallah', toLower($name)], wikidata: 'Q1054335'}) "
+                        "CREATE (:Name {key: 'jundallah'})-[:NAMES]->(e)", {"id": name, "name": name})])
     text = export(graph, "nt", entity="jundallah", base="urn:kg:test/")
     data = parse(text, "nt")
     (entity,) = data.subjects(RDF.type, KGO.Entity)

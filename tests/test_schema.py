@@ -8,14 +8,14 @@ from kg.store import schema_statements
 SCHEMA = tomllib.loads((folder("schema") / "schema.toml").read_text())
 
 
-def _wanted(lists: bool = False):
-    """Keys and indexes of schema.toml; with `lists`, also the list-element indexes only FalkorDB has."""
+def _wanted():
+    """Keys and indexes of schema.toml."""
     keys, indexes = set(), set()
     for label, node in SCHEMA["nodes"].items():
         for prop in [node.get("key")] + node.get("unique", []):
             if prop:
                 keys.add((label, prop))
-        for prop in node.get("indexed", []) + (node.get("list_indexed", []) if lists else []):
+        for prop in node.get("indexed", []):
             indexes.add((label, prop))
     return keys, indexes
 
@@ -30,7 +30,7 @@ def test_neo4j_statements_cover_every_key_and_index():
 
 
 def test_falkordb_statements_cover_every_key_and_index():
-    keys, indexes = _wanted(lists=True)
+    keys, indexes = _wanted()
     text = "\n".join(schema_statements("falkordb"))
     found_keys = set(re.findall(r"UNIQUE NODE (\w+) PROPERTIES 1 (\w+)", text))
     found_indexes = set(re.findall(r"CREATE INDEX FOR \(n:(\w+)\) ON \(n\.(\w+)\)", text))
