@@ -290,8 +290,11 @@ def start(home: Path) -> Engine:
             return running
         private(home)
         password = _password(home)
+        crashes = 0
         for _ in range(3):  # a free port can be taken between choosing it and binding it
             port = _free_port()
+            logged = home / "engine.log"
+            crashed_before = logged.read_text(errors="replace").count(CRASHED) if logged.exists() else 0
             proc = _launch(home, password, port)
             if proc is None:  # an engine started outside kg's start lock (an older kg) holds the folder
                 running = status(home)
@@ -315,6 +318,12 @@ def start(home: Path) -> Engine:
             if proc.poll() is None:
                 proc.kill()
             log = (home / "engine.log").read_text(errors="replace") if (home / "engine.log").exists() else ""
+            if log.count(CRASHED) > crashed_before and not crashes:
+                # FalkorDB now and then crashes replaying a long transaction from its log; the files are
+                # whole (a crash writes nothing), so the same data is loaded again, once
+                crashes += 1
+                print("kg: the embedded engine crashed while loading its data; starting it again", file=sys.stderr)
+                continue
             if "Address already in use" not in log[-2000:]:
                 break
         tail = "\n".join(log.strip().splitlines()[-5:])
@@ -322,6 +331,7 @@ def start(home: Path) -> Engine:
 
 
 TRUNCATED = "loaded anyway because aof-load-truncated is enabled"
+CRASHED = "BUG REPORT START"  # the opening line of the engine's crash report (a signal or a failed assertion)
 TRUNCATED_NOTE = ("the engine's append-only file in {home}/data was cut short (a crash or a full disk) and "
                   "loaded without its last writes; kg rewrote it from what loaded. Run `kg ingest` again on the "
                   "same files to write the lost articles again")

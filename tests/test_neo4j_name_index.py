@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from kg.api import KnowledgeGraph
 from kg.queries import library
 from kg.store import Neo4jStore
+
+from conftest import FIXTURES
 
 pytestmark = pytest.mark.neo4j
 
@@ -15,11 +18,16 @@ BY_NAME = sorted(name for name, q in library().items() if NAME_START in q.cypher
 
 
 @pytest.fixture(scope="module")
-def neo4j(neo4j_server):
+def neo4j(neo4j_server, tmp_path_factory):
+    """A Neo4j holding the queries corpus: the planner picks its plans from the graph's counts, so the
+    plans are read on a graph with entities, names and facts in it, as a user's would be."""
     uri, user, password = neo4j_server
     store = Neo4jStore(uri, user, password)
-    store.setup_schema()
+    store.write([("MATCH (n) DETACH DELETE n", {})])
+    graph = KnowledgeGraph(store, home=tmp_path_factory.mktemp("neo4j-plans"))
+    graph.ingest([FIXTURES / "queries-corpus"])
     yield store
+    store.write([("MATCH (n) DETACH DELETE n", {})])
     store.close()
 
 
