@@ -228,7 +228,7 @@ class KnowledgeGraph:
 
         self._check_version()
         report = IngestReport()
-        self.store.write([("MERGE (s:Schema) ON CREATE SET s.version = $version", {"version": schema()["version"]})])
+        self.store.write([("MERGE (s:Schema {id: 'kg'}) ON CREATE SET s.version = $version", {"version": schema()["version"]})])
         report.repaired = write.repair(self.store)
         copies: list[Copy] = []
         loading: list[str] = []  # the first article to analyse, once the model is about to load

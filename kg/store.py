@@ -193,7 +193,7 @@ class FalkorStore(Store):
 # Neo4j's writer lock is a lease on the (:Schema) node, renewed by every write; SET first takes the
 # node's write lock, so the lease is read and taken by one transaction at a time.
 TAKE_LEASE = """
-MERGE (s:Schema) ON CREATE SET s.version = $version
+MERGE (s:Schema {id: 'kg'}) ON CREATE SET s.version = $version
 SET s.writer_lock = true
 REMOVE s.writer_lock
 WITH s, s.writer IS NULL OR s.writer = $token OR s.writer_until < timestamp() AS free

@@ -6,6 +6,7 @@ CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT fact_key IF NOT EXISTS FOR (n:Fact) REQUIRE n.key IS UNIQUE;
 // name lookups start here (a NodeUniqueIndexSeek), not at Entity.lookup: Neo4j indexes no list elements
 CREATE CONSTRAINT name_key IF NOT EXISTS FOR (n:Name) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT schema_id IF NOT EXISTS FOR (n:Schema) REQUIRE n.id IS UNIQUE;
 CREATE INDEX article_content_hash IF NOT EXISTS FOR (n:Article) ON (n.content_hash);
 CREATE INDEX article_date IF NOT EXISTS FOR (n:Article) ON (n.date);
 CREATE INDEX article_outlet IF NOT EXISTS FOR (n:Article) ON (n.outlet);
