@@ -292,6 +292,9 @@ def main() -> None:
     parser.add_argument("--time-queries", type=Path, metavar="KG_HOME",
                         help="only time the canned queries on the graph in this folder (e.g. one kept by --keep); "
                              "with --json, write their figures there")
+    parser.add_argument("--neo4j-uri", metavar="URI",
+                        help="also write the graph of (4) into this empty Neo4j and time the queries there "
+                             "(NEO4J_USER, NEO4J_PASSWORD); it is emptied again at the end unless --keep")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
