@@ -43,6 +43,16 @@ class Entity:
     reasons: set[str] = field(default_factory=set)  # why mentions were merged into this entity
 
 
+def gather(entities: dict[str, Entity], more: dict[str, Entity]) -> None:
+    """Add `more` to `entities` by key; an entity met again brings its spellings and reasons."""
+    for key, entity in more.items():
+        if key in entities:
+            entities[key].aliases |= entity.aliases
+            entities[key].reasons |= entity.reasons
+        else:
+            entities[key] = entity
+
+
 @dataclass
 class Mention:
     entity: str  # entity key

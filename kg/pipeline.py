@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from .gazetteer import gazetteer
 from .extract import extract
-from .model import Analysis, Article
+from .model import Analysis, Article, gather
 from .nlp import paragraphs, parse
 from .resolve import Resolved, resolve
 
@@ -35,12 +35,7 @@ def analyse(article: Article) -> Analysis:
     resolved, body = parsed(article)
     found = extract(article, body)
     entities = resolved.entities
-    for key, entity in found.entities.items():
-        if key in entities:
-            entities[key].aliases |= entity.aliases
-            entities[key].reasons |= entity.reasons
-        else:
-            entities[key] = entity
+    gather(entities, found.entities)
     for entity in list(entities.values()):  # a government body brings its state along
         if entity.country and entity.country not in entities:
             state = gazetteer().entities[entity.country]

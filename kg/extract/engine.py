@@ -18,7 +18,7 @@ from spacy.vocab import Vocab
 
 from ..dates import resolve_date
 from ..gazetteer import gazetteer
-from ..model import Article, Claim, Entity, Mention, claim_id
+from ..model import Article, Claim, Entity, Mention, claim_id, gather
 from .chunks import adopted
 from ..resources import schema
 from .finders import CHECKS, PAIR_FINDERS, ROLE_FINDERS, Arg, Binding, Memory
@@ -79,10 +79,15 @@ def _matcher(vocab: Vocab) -> tuple[DependencyMatcher, dict[int, list[Rule]]]:
     return matcher, by_key
 
 
+@cache
+def _rule_order() -> dict[str, int]:
+    return {r.id: i for i, r in enumerate(rules())}
+
+
 def attempts(doc: Doc) -> list[Attempt]:
     """Every match of every rule in one parsed paragraph, in text order then rule order."""
     matcher, by_key = _matcher(doc.vocab)
-    order = {r.id: i for i, r in enumerate(rules())}
+    order = _rule_order()
     matches = []
     for key, token_ids in matcher(doc):
         for rule in by_key[key]:
@@ -213,12 +218,7 @@ def extract(article: Article, paragraphs: list[tuple[int, Doc]]) -> Extraction:
                         if isinstance(arg, Named) and arg.kb_id_ not in entities:
                             entities[arg.kb_id_] = gazetteer().entities[arg.kb_id_]
         new, named = adopted(offset, doc)
-        for key, entity in new.items():
-            if key in entities:
-                entities[key].aliases |= entity.aliases
-                entities[key].reasons |= entity.reasons
-            else:
-                entities[key] = entity
+        gather(entities, new)
         mentions += named
     for paragraph in paragraphs:
         paragraph[1].user_data.pop("kg_previous", None)  # docs go to worker pipes: no chains of docs

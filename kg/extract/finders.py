@@ -365,8 +365,7 @@ def list_owner(verb: Token) -> list[Arg]:
 def nominal_owner(noun: Token) -> list[Arg]:
     """Who owns a designation noun: "Washington's designation", "the U.S. designation"; not the group
     in "the IRGC's designation"."""
-    found = possessor(noun) or next((entity_at(c) for c in noun.children if c.dep_ in ("compound", "amod")
-                                     and entity_at(c) is not None and c.lower_ not in words("terror_words")), None)
+    found = _own(noun)
     if found is None and noun.dep_ == "dobj" and lemma(noun.head) in words("enact_verbs"):
         return agent(noun.head)  # "the State Department maintained the designation of X"
     if found is None or found.label_ not in AUTHORITY_TYPES or (_owner_is_object(noun, found) and not nominal_of(noun)):
@@ -474,9 +473,15 @@ def nominal_objects(noun: Token) -> list[Arg]:
     found = nominal_of(noun)
     if found:
         return found
-    own = possessor(noun) or next((entity_at(c) for c in noun.children if c.dep_ in ("compound", "amod")
-                                   and entity_at(c) is not None), None)
+    own = _own(noun)
     return [own] if own is not None and _owner_is_object(noun, own) else []
+
+
+def _own(noun: Token) -> Arg | None:
+    """The entity a designation noun belongs to: its possessor or a named modifier ("the U.S.
+    designation"); a list's name is no owner ("the FTO designation")."""
+    return possessor(noun) or next((entity_at(c) for c in noun.children if c.dep_ in ("compound", "amod")
+                                    and entity_at(c) is not None and c.lower_ not in words("terror_words")), None)
 
 
 @role_finder
@@ -613,8 +618,8 @@ def precedent_authorities(noun: Token) -> list[Arg]:
 
 def precedent(noun: Token) -> bool:
     """The noun likens an act to others': "similar moves", "the same stance", "in line with", "the lead of"."""
-    likened = any(c.lower_ in ("similar", "same", "like") for c in noun.children)
-    return likened or (noun.lower_ == "line" and noun.head.lower_ == "in") or (noun.lower_ == "lead" and noun.head.lemma_ == "follow")
+    likened = any(c.lower_ in words("likening_words") for c in noun.children)
+    return likened or f"{noun.head.lemma_} {noun.lower_}" in words("likening_phrases")
 
 
 @role_finder
@@ -625,7 +630,7 @@ def follower(verb: Token) -> list[Arg]:
 
 def follows_suit(verb: Token) -> bool:
     """"followed suit", "did the same", "took the same step"."""
-    return any(c.dep_ == "dobj" and (c.lower_ == "suit" or any(d.lower_ == "same" for d in c.children))
+    return any(c.dep_ == "dobj" and (c.lower_ == "suit" or any(d.lower_ in words("likening_words") for d in c.children))
                for c in verb.children)
 
 
