@@ -104,6 +104,9 @@ def designees(token: Token) -> list[Arg]:
     out: list[Arg] = []
     for tok in (token, *token.conjuncts):
         found = referent(tok, DESIGNEE_TYPES)
+        if not found and tok.pos_ == "NOUN" and tok.i + 1 < tok.sent.end and (
+                (n := entity_at(tok.doc[tok.i + 1])) is not None and n.label_ in DESIGNEE_TYPES):
+            found = [n]  # "labelled Tehran ally Hezbollah a terrorist group": a name the parse hung elsewhere
         if not found and (c := chunk(tok)) is not None:
             found = [adopt(c, "Organization")]
         if not found:
@@ -111,6 +114,8 @@ def designees(token: Token) -> list[Arg]:
         if not found or any(c.dep_ == "appos" for c in tok.children if entity_at(tok) is None):
             # "far-right groups the Proud Boys and The Base", "militant group the BLA and its alias, the …"
             found = found + [e for a in tok.children if a.dep_ == "appos" for e in designees(a)]
+        else:  # "A, the feared B group, and C": a list the parser read as A with an apposition
+            found = found + [e for a in tok.children if a.dep_ == "appos" and a.conjuncts for e in designees(a)]
         if not found:
             found = previous_group(tok)
         _add(out, found)
@@ -180,7 +185,7 @@ def agent(verb: Token) -> list[Arg]:
         if child.dep_ == "nsubj" and lemma(child) in words("list_nouns"):  # "A list published by the ministry designated …"
             return list_holder(verb)
         if child.dep_ == "nsubj":
-            spans = _authorities(child) or officeholder_state(child) or pronoun_authority(child)
+            spans = _authorities(child) or officeholder_state(child) or pronoun_authority(child) or _issuer(child)
             if not spans and child.lower_ == "it" and verb.dep_ in ("advcl", "conj") and verb.head == verb.sent.root:
                 state = subject_of(verb.sent.root)  # "The UK has not …, although it proscribed Hezbollah"
                 return [state] if state is not None and state.label_ in AUTHORITY_TYPES else []
@@ -227,6 +232,12 @@ def agent(verb: Token) -> list[Arg]:
                         return _first(spans)
         return agent(verb.head)
     return []
+
+
+def _issuer(noun: Token) -> list[Arg]:
+    """Who issued what acts: "a decree issued by the interior ministry (designated …)"."""
+    return [a for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"
+            for g in c.children if g.dep_ == "agent" for p in g.children for a in _authorities(p)]
 
 
 @role_finder
@@ -408,6 +419,12 @@ def designated(verb: Token) -> list[Arg]:
             for subject in child.children:
                 if subject.dep_ == "nsubj":
                     _add(out, designees(subject))
+    if not out:  # "branded Tehran ally Hezbollah a terrorist group": the name read as an adverbial
+        _add(out, [e for c in verb.children if c.dep_ == "npadvmod" and (n := entity_at(c)) is not None
+                   and n.label_ in DESIGNEE_TYPES for e in designees(c)])
+    if not out and passive:  # "Also banned as terrorist groups are A and B": the names hang on "are"
+        _add(out, [e for a in verb.children if a.dep_ == "auxpass" for c in a.children if c.dep_ == "attr"
+                   for e in designees(c)])
     if not out:  # "designated as terrorist organisations A, B and C": the names hang on the "as" phrase
         for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"):
             for p in prep.children:
@@ -498,6 +515,38 @@ def revoked_objects(verb: Token) -> list[Arg]:
             if lists and has_terror_word(lists[0].subtree):
                 found = designated(verb)
     return found
+
+
+def _from_terror_list(tok: Token) -> bool:
+    """A "from (its) terror list" phrase hangs on the token."""
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ == "from":
+            lists = [t for t in child.children if lemma(t) in words("list_nouns")]
+            if lists and has_terror_word(lists[0].subtree):
+                return True
+    return False
+
+
+def removed_from_list(tok: Token) -> bool:
+    """Taken off, or to be taken off, a terror list: "removed X from its terrorist list", "weighing the
+    removal of X from its list of terrorist organisations" (the parser may hang "from" on the verb)."""
+    if tok.pos_ == "NOUN":
+        return _from_terror_list(tok) or tok.dep_ == "dobj" and _from_terror_list(tok.head)
+    return _from_terror_list(tok)
+
+
+@role_finder
+def listed_before(tok: Token) -> list[Arg]:
+    """What a removal takes off a list: the verb's objects, or the noun's "of" phrase."""
+    return nominal_of(tok) if tok.pos_ == "NOUN" else designated(tok)
+
+
+@role_finder
+def remover(tok: Token) -> list[Arg]:
+    """Who removes: the verb's agent, or for "the removal of X", the agent of the verb governing it."""
+    if tok.pos_ == "NOUN":
+        return agent(tok.head) if tok.dep_ == "dobj" else []
+    return agent(tok)
 
 
 def _remembered_designees(noun: Token) -> list[Arg]:
@@ -684,7 +733,7 @@ def terror_in_subtree(tok: Token) -> bool:
 
 
 CHECKS: dict[str, Callable[[Token], bool]] = {
-    f.__name__: f for f in (verbal, terror_clause, participle_by, terror_list, terror_in_subtree, terror_members,
+    f.__name__: f for f in (verbal, terror_clause, participle_by, terror_list, terror_in_subtree, terror_members, removed_from_list,
                             precedent, follows_suit, sought_act)}
 
 

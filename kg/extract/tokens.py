@@ -118,8 +118,8 @@ def referent(token: Token, types: set[str] | None = None) -> list[Span]:
                                          for p in c.children)]:  # "the Government of Canada"
             if child.dep_ in ("poss", "compound", "amod", "pobj"):
                 state = entity_at(child)
-                if state is None and child.dep_ == "amod":
-                    state = actor_named(child.text)
+                if (state is None or state.label_ != "Country") and child.dep_ in ("amod", "compound"):
+                    state = actor_named(child.text) or state  # "the Kazakh government" (NER: a person)
                 if state is not None and state.label_ == "Country":
                     add(state)
         if found:
