@@ -574,10 +574,27 @@ def terror_list_after(verb: Token) -> Token | None:
     return None
 
 
-def _list_noun(subject: Token) -> Token | None:
+def _subject_words(verb: Token) -> list[Token]:
+    """The phrase a member verb says what is in: its subject; the noun "including" hangs on ("other
+    designated groups including A and B"); or, where the parser read "the cartels given the
+    designations include …" as a participle clause, everything from that clause's subject on."""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None:
+        return list(subject.subtree)
+    if verb.dep_ == "prep" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return [t for t in verb.head.subtree if t.i < verb.i]
+    if verb.head.tag_ in ("VBN", "VBD") and verb.head.i < verb.i and verb.tag_ in ("VBP", "VBZ"):
+        first = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        phrase = list(verb.doc[first.left_edge.i:verb.i]) if first is not None else []
+        nouns = words("designation_nouns") | words("list_nouns")  # not "the US designated A and lists B"
+        return phrase if any(lemma(t) in nouns for t in phrase) else []
+    return []
+
+
+def _list_noun(phrase: list[Token]) -> Token | None:
     """The list, or the designated things, a subject phrase names: "the government's blacklist",
     "the designated groups", "organisations listed under the Act", "the cartels given the designations"."""
-    for t in subject.subtree:
+    for t in phrase:
         if lemma(t) in words("list_nouns") or lemma(t) in words("designation_nouns") \
                 or t.lower_ in words("designated_participles"):
             return t
@@ -589,11 +606,10 @@ def terror_members(verb: Token) -> bool:
     terror word (or a designated participle) is in the subject; with "be", the subject is the
     designated things themselves ("the designated groups are: …"), not a designation ("the designation
     would be a response")."""
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    noun = _list_noun(subject) if subject is not None else None
+    words_of = _subject_words(verb)
+    noun = _list_noun(words_of)
     if noun is None:
         return False
-    words_of = list(subject.subtree)
     participle = any(t.lower_ in words("designated_participles") for t in words_of)
     if lemma(verb) == "be" and not (participle or lemma(noun) in words("list_nouns")):
         return False
@@ -604,14 +620,14 @@ def terror_members(verb: Token) -> bool:
 @role_finder
 def list_holder(verb: Token) -> list[Arg]:
     """Whose list the subject names: its possessor, or the authority of a "by" phrase inside it."""
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    noun = _list_noun(subject) if subject is not None else None
+    phrase = _subject_words(verb)
+    noun = _list_noun(phrase)
     if noun is None:
         return []
     holder = possessor(noun)
     if holder is not None and holder.label_ in AUTHORITY_TYPES:
         return [holder]
-    for t in subject.subtree:
+    for t in phrase:
         if t.lower_ == "by" and t.dep_ in ("prep", "agent"):
             spans = [s for p in t.children for s in _authorities(p)]
             if spans:
@@ -622,13 +638,15 @@ def list_holder(verb: Token) -> list[Arg]:
 @role_finder
 def members(verb: Token) -> list[Arg]:
     """Every group or person named after the verb: "… include A, B, and the neo-Nazi group C",
-    "… are: A; B; C" (an "or" gives another name of the one before, not another group)."""
+    "… are: A; B; C" (an "or" gives another name of the one before, not another group; a "by" names
+    who did something to the one before: "A, formerly led by B; C")."""
     out: list[Arg] = []
     doc, sent = verb.doc, verb.sent
+    end = verb.right_edge.i + 1 if verb.dep_ == "prep" else sent.end  # "… including A and B, officials said"
     i, after_or = verb.i + 1, False
-    while i < sent.end:
+    while i < end:
         tok = doc[i]
-        if tok.lower_ == "or":
+        if tok.lower_ in ("or", "by"):
             after_or = True
         elif tok.text in (",", ";", ":") or tok.lower_ == "and":
             after_or = False

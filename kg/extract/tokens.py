@@ -125,7 +125,7 @@ def referent(token: Token, types: set[str] | None = None) -> list[Span]:
         if found:
             return found
     for child in token.children:  # "the Iran-backed group Hezbollah": entity as compound of the head
-        if child.dep_ in ("compound", "nmod") and entity_at(child) is not None and entity_at(child).end == token.i:
+        if child.dep_ in ("compound", "nmod", "nummod") and entity_at(child) is not None and entity_at(child).end == token.i:
             if entity_at(child).label_ in ("Location", "Country") and lemma(token) in words("group_nouns"):
                 from .chunks import adopt  # "the Sinaloa cartel": a place names the group
 
