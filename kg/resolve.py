@@ -307,14 +307,16 @@ def _generic() -> set[str]:
 
 
 def _short_of(text: str, orgs: list[tuple[list[str], Entity]]) -> tuple[Entity, str] | None:
-    """"the Brotherhood" after "the Muslim Brotherhood", "Polisario" after "the Polisario Front": a
-    capitalised word of the article that is the last word of one organisation's name, or its name
+    """"the Brotherhood" after "the Muslim Brotherhood", "Polisario" after "the Polisario Front",
+    "the Council" after "the Council of the European Union": a capitalised word of the article that
+    is the last word of one organisation's name, or the head of an "X of Y" name, or its name
     without a generic last word ("Front", "Movement"), is that organisation."""
     short = words_of(text)
     if not short or not short[0][:1].isupper():
         return None
     fits = {e.key: e for name, e in orgs if len(name) > len(short) and (
         (len(short) == 1 and name[-1] == short[0] and name[-1].lower() not in _generic())
+        or (len(short) == 1 and len(name) > 2 and name[1].lower() == "of" and name[0] == short[0])
         or (name[-1].lower() in _generic() and name[:-1] == short))}
     if len(fits) != 1:
         return None
@@ -323,13 +325,16 @@ def _short_of(text: str, orgs: list[tuple[list[str], Entity]]) -> tuple[Entity, 
 
 
 def _short_forms(paragraphs: list[tuple[int, Doc]], found: list) -> list:
-    """"the Guards" after "the Revolutionary Guards": a capitalised last word of an organisation's
+    """"the Guards" after "the Revolutionary Guards", "the Council" after "the Council of the
+    European Union": a capitalised last word of an organisation's name, or the head of an "X of Y"
     name, standing alone later in the same article, is that organisation (when only one fits)."""
     gaz = gazetteer()
     heads: dict[str, set[str]] = {}
     for _, _, span, gkey in found:
-        if gkey and gaz.entities[gkey].type == "Organization" and len(span) > 1 and span[-1].text[0].isupper():
-            heads.setdefault(span[-1].text, set()).add(gkey)
+        if gkey and gaz.entities[gkey].type == "Organization" and len(span) > 1:
+            for head in (span[-1], span[0] if len(span) > 2 and span[1].lower_ == "of" else None):
+                if head is not None and head.text[0].isupper():
+                    heads.setdefault(head.text, set()).add(gkey)
     taken = {(id(doc), t.i) for _, doc, span, _ in found for t in span}
     extra = []
     for offset, doc in paragraphs:

@@ -247,3 +247,23 @@ def test_a_call_by_a_described_group_names_the_group_and_the_administration_urge
 def test_a_head_described_in_the_past_tense_is_a_former_leader():
     lead = next(c for c in analysis("past-heads-and-descriptions").claims if c.predicate == "LEADS")
     assert (lead.subject, lead.object, lead.former) == ("qasem-soleimani", "quds-force", True)
+
+
+def test_the_head_of_an_x_of_y_name_stands_for_it_later_in_the_article():
+    assert ("DESIGNATED_AS_TERRORIST", "council-of-the-eu", "person:ahmed-khaled-muller") in claims_of("lists-and-removals")
+
+
+def test_a_decree_acts_for_the_body_that_issued_it():
+    found = claims_of("lists-and-removals")
+    assert {("DESIGNATED_AS_TERRORIST", "bahrain-interior-ministry", g) for g in ("hezbollah", "houthis")} <= found
+
+
+def test_a_sentence_that_names_no_actor_is_the_last_designators_act():
+    """"Also banned … are A and B" after the ministry's decree."""
+    assert ("DESIGNATED_AS_TERRORIST", "bahrain-interior-ministry", "hamas") in claims_of("lists-and-removals")
+
+
+def test_a_group_to_be_removed_from_a_terror_list_is_on_it():
+    found = claims_of("lists-and-removals")
+    assert ("DESIGNATED_AS_TERRORIST", "kazakhstan", "taliban") in found
+    assert not any(p == "REVOKED_DESIGNATION" for p, _, _ in found)  # only weighed

@@ -202,6 +202,8 @@ def agent(verb: Token) -> list[Arg]:
         announcer = _announcer(verb)  # "Canada has announced that X will be designated"
         if announcer:
             return announcer
+    if verb.dep_ == "acl" and any(c.dep_ == "dobj" for c in verb.children) and _issuer(verb.head):
+        return _issuer(verb.head)  # "A decree issued by the ministry designated …" parsed as two participles
     if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":  # "the government's decision / failure to ban X"
         owner = next((c for c in verb.head.children if c.dep_ == "poss"), None)
         if owner is not None:
@@ -644,6 +646,10 @@ def members(verb: Token) -> list[Arg]:
     doc, sent = verb.doc, verb.sent
     end = verb.right_edge.i + 1 if verb.dep_ == "prep" else sent.end  # "… including A and B, officials said"
     i, after_or = verb.i + 1, False
+    if lemma(verb) == "be":  # "… are: A, B": the names come first, not "… are subject to rules in EU states"
+        first = next((t for t in doc[i:end] if not t.is_punct and t.pos_ != "DET"), None)
+        if first is None or (entity_at(first) is None and chunk(first) is None):
+            return []
     while i < end:
         tok = doc[i]
         if tok.lower_ in ("or", "by"):
