@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import Entity, Mention
 from ..resolve import entity_for
-from .tokens import entity_at
+from .tokens import entity_at, has_terror_word
 
 CONNECTORS = {"of", "de", "del", "la", "los", "las", "al", "el", "for", "and", "the", "-", "e", "ul", "ut", "wal"}
 _EDGE = {"of", "de", "del", "for", "and", "the", "-", "'s", "'"}
@@ -40,6 +40,8 @@ def chunk(token: Token) -> Span | None:
     if start > end or not any(t.pos_ == "PROPN" for t in doc[start:end + 1]):
         return None
     if start == end and re.fullmatch(r"[A-Z]{2,}s", doc[start].text):  # "NGOs", "MPs": a plural, not a name
+        return None
+    if has_terror_word(doc[start:end + 1]):  # "Specially Designated Global Terrorists": a list's label
         return None
     return doc[start:end + 1]
 

@@ -323,9 +323,11 @@ def state_of(authority: Arg) -> Arg | None:
 
 @role_finder
 def by_phrase(verb: Token) -> list[Arg]:
-    """The authority in a "by …" phrase of the verb's own clause."""
+    """The authority in a "by …" phrase of the verb's own clause (not one inside its subject: "a list
+    published by the ministry designated …")."""
+    in_subject = {t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
     for t in verb.subtree:
-        if t.lower_ == "by" and t.dep_ in ("prep", "agent") and not any(
+        if t.lower_ == "by" and t.dep_ in ("prep", "agent") and t.i not in in_subject and not any(
                 a.pos_ == "VERB" and a != verb for a in t.ancestors if a.i > verb.i and verb in a.ancestors):
             spans = [s for p in t.children for s in _authorities(p)]
             if spans:
@@ -430,6 +432,8 @@ def designated(verb: Token) -> list[Arg]:
     if not out:  # "designated as terrorist organisations A, B and C": the names hang on the "as" phrase
         for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"):
             for p in prep.children:
+                if (n := entity_at(p)) is not None and n.label_ in DESIGNEE_TYPES:  # "… organisations Al Nusra Front, …"
+                    _add(out, designees(p))
                 _add(out, [e for a in p.children if a.dep_ in ("appos", "conj") for e in designees(a)])
     if not out and passive and verb.dep_ == "xcomp":  # "X is set to be declared a terrorist group"
         _add(out, [e for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") for e in designees(c)])
@@ -859,3 +863,48 @@ def designated_adjective(tok: Token) -> list[Binding]:
 def backed_adjective(tok: Token) -> list[Binding]:
     """"the Iran-backed group Hezbollah": the prefix backs what the phrase describes."""
     return _adjectival(tok, needs_terror=False, types=GROUP_TYPES)
+
+
+# --- sanctions ----------------------------------------------------------------------------------
+
+def _sanction_targets(noun: Token) -> list[Arg]:
+    """Who sanctions are on: "sanctions on/against X" (the parser may hang the "on" on "imposed"),
+    or the subject of "X is subject to UN sanctions"."""
+    holders = [noun, noun.head] if noun.dep_ == "dobj" else [noun]
+    found = [e for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in ("on", "against")
+             for p in c.children for e in designees(p)]
+    if not found and noun.dep_ == "pobj" and noun.head.lower_ == "to" and noun.head.head.lower_ == "subject":
+        copula = noun.head.head.head
+        found = [e for c in copula.children if c.dep_ == "nsubj" for e in designees(c)]
+    return [e for e in found if e.label_ != "Country"]  # sanctions on a state are no terror listing
+
+
+def _sanctioner(noun: Token) -> list[Arg]:
+    """Whose sanctions: "UN sanctions", "Washington's sanctions", "X imposed sanctions", "the
+    sanctions … are being implemented by X"."""
+    for c in noun.children:
+        if c.dep_ in ("compound", "poss", "nmod") and (e := entity_at(c)) is not None and e.label_ in AUTHORITY_TYPES:
+            return [e]
+        if c.dep_ == "amod" and (a := actor_named(c.text)) is not None and a.label_ == "Country":
+            return [a]
+    if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB":
+        return agent(noun.head)
+    return []
+
+
+def _on_list_of(target: Arg, actor: Arg) -> bool:
+    """The target is on a public terror list kept by the actor or its state (kg/data/lists.toml)."""
+    def state(key: str) -> str:
+        known = gazetteer().entities.get(key)
+        return known.country or known.key if known is not None else key
+
+    return any(state(listing.authority) == state(actor.kb_id_) for listing in gazetteer().listings.get(target.kb_id_, []))
+
+
+@pair_finder
+def sanctions(noun: Token) -> list[Binding]:
+    """Sanctions on a group or person in a terror context — a terror word in the sentence, or a target
+    the sanctioner's state keeps on its terror list — list it; sanctions over anything else do not."""
+    terror = has_terror_word(noun.sent)
+    return [Binding(actor, target) for actor in _sanctioner(noun) for target in _sanction_targets(noun)
+            if actor.kb_id_ != target.kb_id_ and (terror or _on_list_of(target, actor))]
