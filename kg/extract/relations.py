@@ -2,12 +2,16 @@
 around the pattern's anchor (a person's name, a role word, a unit noun, a support verb)."""
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Span, Token
 
+from ..gazetteer import gazetteer
+from ..names import normal
 from .chunks import adopt, chunk
 from .finders import Binding, objects, pair_finder
 from .lexicon import words
-from .tokens import GROUP_TYPES, entity_at, lemma, possessor, previous_group, referent, role_word, subject_of
+from .tokens import GROUP_TYPES, Named, entity_at, lemma, possessor, previous_group, referent, role_word, subject_of
 
 
 def _deputy(role: Token) -> bool:
@@ -209,6 +213,10 @@ def _led_thing(verb: Token) -> Span | None:
         subject = subject_of(verb.sent.root)
         if subject is not None and subject.label_ in GROUP_TYPES:
             return subject
+        comma = previous if previous.text == "," else doc[previous.i - 1]  # "the cartels include A, formerly led by …"
+        before = entity_at(doc[comma.i - 1]) if comma.i > verb.sent.start else None
+        if before is not None and before.label_ in GROUP_TYPES:
+            return before
     spans = referent(verb.head, GROUP_TYPES)
     return spans[0] if spans else None
 
@@ -289,6 +297,8 @@ def _units(noun: Token) -> list[Span]:
     name in apposition to it ("its elite faction, the Majeed Brigade"), or the subject of a copula."""
     if noun.dep_ in ("appos", "compound"):  # "X, a wing of Y"; "Al Qaeda's Sahel branch JNIM"
         return referent(noun.head, GROUP_TYPES)
+    if noun.dep_ in ("conj", "dobj", "pobj", "npadvmod", "ROOT") and (apposed := _apposed_group(noun)):
+        return apposed
     if noun.dep_ == "nsubj" and noun.head.lemma_ == "be":  # "Y's armed wing is X": part_of.possessive_unit
         return []
     if noun.dep_ == "attr" and noun.head.lemma_ == "be":
@@ -302,14 +312,43 @@ def _units(noun: Token) -> list[Span]:
     return [own] if own is not None else []
 
 
+def _apposed_group(noun: Token) -> list[Span]:
+    """The group just before the comma that a unit phrase describes, however the parser read it:
+    "A, Y's Syrian affiliate, and B" (a list), "the Amniyat, an intelligence wing of Y" (an object)."""
+    edge, doc = noun.left_edge.i, noun.doc
+    if edge - 2 < noun.sent.start or doc[edge - 1].text != ",":
+        return []
+    before = entity_at(doc[edge - 2])
+    described = any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in ("a", "an")) for c in noun.children)
+    return [before] if before is not None and before.label_ in GROUP_TYPES and described else []
+
+
 @pair_finder
 def unit_of(noun: Token) -> list[Binding]:
     """"the Quds Force, a wing of the IRGC", "X is the armed wing of Y", "its elite faction, the Majeed
     Brigade", "Al Qaeda's Sahel branch JNIM", "Hezbollah's military wing"."""
-    parent = org_after_of(noun) or _owner_group(noun)
+    parent = org_after_of(noun) or _owner_group(noun) or (_owner_group(noun.head) if noun.dep_ == "compound" else None)
     if parent is None:
         return []
     return [Binding(unit, parent) for unit in _units(noun) if unit.kb_id_ != parent.kb_id_]
+
+
+@pair_finder
+def named_branch(noun: Token) -> list[Binding]:
+    """A unit whose name begins with its parent's: "the Islamic State-Khorasan branch", "the Islamic
+    State West Africa Province affiliate" — the name says whose branch it is."""
+    out = []
+    for unit in referent(noun, GROUP_TYPES):
+        parts = [w for w in re.split(r"[\s-]+", unit.text) if w]
+        for n in range(len(parts) - 1, 0, -1):  # the longest known name it begins with, spelled as known
+            if all(w.lower() in words("unit_name_words") for w in parts[n:]):
+                continue  # "Hezbollah Brigades" (Kataib Hezbollah) is no branch of Hezbollah
+            key = gazetteer().exact.get(normal(" ".join(parts[:n])))
+            parent = gazetteer().entities[key] if key is not None else None
+            if parent is not None and parent.type == "Organization" and parent.key != unit.kb_id_:
+                out.append(Binding(unit, Named(parent.key, parent.type, parent.name)))
+                break
+    return out
 
 
 def _group_or_name(token: Token) -> list[Span]:

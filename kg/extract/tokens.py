@@ -125,7 +125,7 @@ def referent(token: Token, types: set[str] | None = None) -> list[Span]:
         if found:
             return found
     for child in token.children:  # "the Iran-backed group Hezbollah": entity as compound of the head
-        if child.dep_ in ("compound", "nmod", "nummod") and entity_at(child) is not None and entity_at(child).end == token.i:
+        if child.dep_ in ("compound", "nmod", "nummod") and entity_at(child) is not None and _just_before(entity_at(child), token):
             if entity_at(child).label_ in ("Location", "Country") and lemma(token) in words("group_nouns"):
                 from .chunks import adopt  # "the Sinaloa cartel": a place names the group
 
@@ -140,6 +140,13 @@ def referent(token: Token, types: set[str] | None = None) -> list[Span]:
                 for span in referent(s, types):
                     add(span)
     return found
+
+
+def _just_before(span: Span, token: Token) -> bool:
+    """The span ends right before the token, or an acronym in brackets stands between ("the Islamic
+    State-Khorasan (IS-K) branch")."""
+    between = span.doc[span.end:token.i]
+    return not len(between) or (between[0].text == "(" and between[-1].text == ")" and len(between) <= 6)
 
 
 def antecedent(token: Token, types: set[str] | None) -> list[Span]:
