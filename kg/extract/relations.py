@@ -501,3 +501,31 @@ def supports_verb(verb: Token) -> list[Binding]:
             if target != backer:
                 found.append(Binding(backer, target))
     return found
+
+
+def _accused(verb: Token) -> list[Span]:
+    """Who is said to do what a gerund names: "The organizations are accused of providing …"."""
+    if verb.dep_ != "pcomp" or verb.head.lower_ not in ("of", "for"):
+        return []
+    governor = verb.head.head
+    return [s for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")
+            for s in referent(c, GROUP_TYPES | {"Country"}) or previous_group(c)]
+
+
+@pair_finder
+def provides_means(verb: Token) -> list[Binding]:
+    """Means of war or money handed to a group: "Iran supplied drones to the Houthis", "Tehran
+    provided the Houthis with weapons", "the NGOs are accused of providing money to the PFLP"."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return []
+    means = [c for c in verb.children if c.dep_ in ("dobj", "pobj") or c.dep_ == "prep" and c.lower_ == "with"]
+    means = [m for c in means for m in ([c, *c.conjuncts] if c.dep_ != "prep" else [p for p in c.children])]
+    if not any(lemma(m) in words("means_nouns") for m in means):
+        return []
+    receivers = [s for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+                 for p in c.children for s in referent(p, GROUP_TYPES)]
+    if not receivers:  # "provided the Houthis with weapons"
+        receivers = [s for c in verb.children if c.dep_ == "dobj" for s in referent(c, GROUP_TYPES)]
+    backer = subject_of(verb)
+    backers = [backer] if backer is not None else _accused(verb)
+    return [Binding(b, r) for b in backers for r in receivers if b.kb_id_ != r.kb_id_]

@@ -197,9 +197,13 @@ def previous_group(token: Token) -> list[Span]:
     pronoun = token.pos_ == "PRON" and token.lower_ in ("it", "they", "them", "its", "their")
     described = (lemma(token) in words("group_nouns") and token.pos_ == "NOUN"
                  and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children)
-                 and not any(c.dep_ in ("poss", "appos") or entity_at(c) is not None for c in token.children))
+                 and not any(c.dep_ == "poss" or (c.dep_ == "appos" and c.i <= token.i + 2) or entity_at(c) is not None
+                             for c in token.children))  # "the group (,) Hamas" names its group
     if not (pronoun or described):
         return []
+    remembered = token.doc.user_data.get("kg_memory")
+    if described and token.tag_ == "NNS" and remembered is not None and len(remembered.designated) > 1:
+        return list(remembered.designated)  # "the organizations" after "X designated A, B and C"
     if token.dep_ not in ("nsubj", "nsubjpass"):
         for t in reversed(token.doc[token.sent.start:token.i]):
             ent = entity_at(t)
