@@ -482,8 +482,11 @@ def group_before_list(verb: Token) -> list[Arg]:
 
 
 def nominal_of(noun: Token) -> list[Arg]:
-    return [s for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
-            for p in c.children for s in designees(p)]
+    """"the designation of X", "a ban on X"; "applied the designation to X" (the verb's "to")."""
+    preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "on")]
+    if not preps and noun.dep_ == "dobj" and lemma(noun.head) in words("enact_verbs"):
+        preps = [c for c in noun.head.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"]
+    return [s for c in preps for p in c.children for s in designees(p)]
 
 
 def _owner_is_object(noun: Token, found: Arg) -> bool:

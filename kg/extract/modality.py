@@ -93,13 +93,16 @@ def context_of(trigger: Token) -> Context:
         below = chain[i - 1]
         if below.dep_ == "conj":  # "reviewed and maintained the designation": a sibling, not a governor
             continue
-        if below.dep_ in ("xcomp", "acl", "ccomp", "pcomp", "prep", "pobj") and not is_call(tok) and \
+        governed = ("xcomp", "acl", "ccomp", "pcomp", "prep", "pobj") + (("dobj",) if trigger.pos_ == "NOUN" else ())
+        if below.dep_ in governed and not is_call(tok) and \
                 tok.pos_ in ("NOUN", "VERB") and any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no"
                                                      for c in tok.children):  # "had no plans to list"
             return Context("denied", tok, subject_of(tok) or subject_of(tok.head))
         if lemma(tok) in words("refuse_verbs") or (lemma(tok) in words("short_verbs") and "short" in text):
             return Context("denied", tok, subject_of(tok))
         if lemma(tok) in words("pending_verbs") and tok.pos_ in ("VERB", "AUX"):
+            if tok.dep_ == "acl" and is_call(tok.head):  # "a bill seeking to designate X": the bill's call
+                return _call_context(tok.head, tok)
             return Context("pending", tok)
         if is_call(tok):
             return _call_context(tok, below)
