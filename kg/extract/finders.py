@@ -37,6 +37,7 @@ class Memory:
 
     authority: Arg | None = None
     designated: list[Arg] = field(default_factory=list)  # what that designation was of
+    unnamed: list[Arg] = field(default_factory=list)  # authorities of acts since, on groups not yet named
     led: tuple[Arg, Arg] | None = None  # the last leader and what they lead, for "X succeeded Y"
 
     def remember(self, attempt) -> None:
@@ -49,9 +50,12 @@ class Memory:
         if acts:
             self.authority = acts[-1].subject
             self.designated = [f.object for f in acts]
+            self.unnamed = []
         elif attempt.rule.predicate == "DESIGNATED_AS_TERRORIST" and attempt.context is not None \
                 and attempt.context.modality == "asserted" and attempt.bound.get("subject"):
             self.authority = attempt.bound["subject"][0]
+            if all(a.kb_id_ != self.authority.kb_id_ for a in self.unnamed):
+                self.unnamed.append(self.authority)
 
 
 ROLE_FINDERS: dict[str, Callable[[Token], list[Arg]]] = {}
@@ -247,6 +251,14 @@ def remembered_authority(token: Token) -> list[Arg]:
     """The authority of the article's last designation ("The designated groups are: …" after it)."""
     remembered = token.doc.user_data.get("kg_memory")
     return [remembered.authority] if remembered is not None and remembered.authority is not None else []
+
+
+@role_finder
+def unnamed_acts_authorities(token: Token) -> list[Arg]:
+    """Every authority whose act the article told before naming the groups: "The army designated six
+    NGOs … after the minister designated them last month. The designated organizations are: …"."""
+    remembered = token.doc.user_data.get("kg_memory")
+    return list(remembered.unnamed) if remembered is not None and remembered.unnamed else remembered_authority(token)
 
 
 @role_finder
