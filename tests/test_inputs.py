@@ -98,3 +98,17 @@ def test_a_list_of_urls_reads_each_page_with_what_the_page_says_of_itself(kg, si
     assert page["title"].startswith("Brussels Weighs a Listing")
     calls = json.loads(kg("query", "calls-for-designation", "--format", "json").stdout)
     assert [(c["caller"], c["addressees"]) for c in calls] == [("Germany", ["European Union"])]
+
+
+def test_a_dateline_with_the_agency_and_date_in_brackets_is_left_out_of_the_first_sentence():
+    from kg.nlp import paragraphs
+
+    text = "ISLAMABAD, (Example Wire - Sample News - 11th Aug, 2025) The United States has designated the group."
+    assert list(paragraphs(text, 0, len(text))) == [(text.index("The United"), "The United States has designated the group.")]
+
+
+def test_an_acronym_in_brackets_opening_a_sentence_is_no_dateline():
+    from kg.nlp import paragraphs
+
+    text = "NATO (the alliance) said it had no plans."
+    assert list(paragraphs(text, 0, len(text))) == [(0, text)]
