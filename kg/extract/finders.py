@@ -118,8 +118,11 @@ def designees(token: Token) -> list[Arg]:
         if not found or any(c.dep_ == "appos" for c in tok.children if entity_at(tok) is None):
             # "far-right groups the Proud Boys and The Base", "militant group the BLA and its alias, the …"
             found = found + [e for a in tok.children if a.dep_ == "appos" for e in designees(a)]
-        else:  # "A, the feared B group, and C": a list the parser read as A with an apposition
-            found = found + [e for a in tok.children if a.dep_ == "appos" and a.conjuncts for e in designees(a)]
+        else:  # "A, the feared B group, and C": a list the parser read as A with an apposition;
+            # "A and its alias, B": the name of the nameless conjunct hung on A
+            nameless = [c for c in tok.conjuncts if c.i > tok.i and not referent(c, DESIGNEE_TYPES) and chunk(c) is None]
+            found = found + [e for a in tok.children if a.dep_ == "appos" and (
+                a.conjuncts or any(c.i < a.i for c in nameless)) for e in designees(a)]
         if not found:
             found = previous_group(tok)
         _add(out, found)
