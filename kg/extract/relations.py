@@ -177,9 +177,10 @@ def _copula_or_as_subject(role: Token) -> Span | None:
                       if (e := entity_at(c)) is not None and e.label_ == "Person"), None)
         subject = named or subject_of(head.head) or _person(head.head) or (entity_at(head.head) if entity_at(head.head) is not None
                                                                     and entity_at(head.head).label_ == "Person" else None)
-        if subject is None:
-            subject = next((e for c in head.head.children if c.dep_ == "prep" and c.lower_ == "of"
-                            for p in c.children if (e := entity_at(p)) is not None and e.label_ == "Person"), None)
+        if subject is None or subject.label_ != "Person":  # "… announced the election of X as its leader"
+            holders = [head.head, *(c for c in head.head.children if c.dep_ == "dobj")]
+            subject = next((e for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
+                            for p in c.children if (e := entity_at(p)) is not None and e.label_ == "Person"), subject)
     else:
         return None
     return subject if subject is not None and subject.label_ == "Person" else None
@@ -529,3 +530,30 @@ def provides_means(verb: Token) -> list[Binding]:
     backer = subject_of(verb)
     backers = [backer] if backer is not None else _accused(verb)
     return [Binding(b, r) for b in backers for r in receivers if b.kb_id_ != r.kb_id_]
+
+
+def _person_in(token: Token) -> Span | None:
+    """The first person a phrase names: "his deputy Abu Ubaidah", "his second in command X"."""
+    return next((e for t in token.subtree if (e := entity_at(t)) is not None and e.label_ == "Person"), None)
+
+
+@pair_finder
+def leadership_passed(noun: Token) -> list[Binding]:
+    """The leadership of a group changing hands: "handed over the leadership of X to Y" (Y leads X
+    now, the subject led it), "took over the leadership of X", "assumed command of X"."""
+    groups = [s for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+              for p in c.children for s in referent(p, GROUP_TYPES) or previous_group(p)]
+    verb = noun.head if noun.dep_ == "dobj" else None
+    if not groups or verb is None:
+        return []
+    subject = subject_of(verb)
+    found = []
+    if lemma(verb) in words("handover_verbs"):
+        heirs = [p for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+                 for t in c.children if (p := _person_in(t)) is not None]
+        found += [Binding(h, g) for h in heirs for g in groups]
+        if subject is not None and subject.label_ == "Person":
+            found += [Binding(subject, g, former=True) for g in groups]
+    elif lemma(verb) in words("assume_verbs") and subject is not None and subject.label_ == "Person":
+        found += [Binding(subject, g) for g in groups]
+    return found
