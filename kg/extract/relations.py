@@ -179,8 +179,10 @@ def _copula_or_as_subject(role: Token) -> Span | None:
                                                                     and entity_at(head.head).label_ == "Person" else None)
         if subject is None or subject.label_ != "Person":  # "… announced the election of X as its leader"
             holders = [head.head, *(c for c in head.head.children if c.dep_ == "dobj")]
-            subject = next((e for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
-                            for p in c.children if (e := entity_at(p)) is not None and e.label_ == "Person"), subject)
+            named = [p for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children]
+            subject = next((e for p in named if (e := entity_at(p)) is not None and e.label_ == "Person"), subject)
+            if (subject is None or subject.label_ != "Person") and any(lemma(h) in words("appoint_nouns") for h in holders):
+                subject = next((adopt(c, "Person") for p in named if (c := chunk(p)) is not None), subject)
     else:
         return None
     return subject if subject is not None and subject.label_ == "Person" else None
