@@ -129,13 +129,22 @@ def _candidates(doc: Doc, names_too: bool = True) -> list[tuple[Span, str | None
         if trimmed is None or trimmed.text.lower() in gazetteer().not_names:
             continue
         inside = [g for g in gaz if g.start >= trimmed.start and g.end <= trimmed.end]
-        if ent.label_ == "PERSON" and _person_despite(trimmed, inside):
+        if ent.label_ in ("PERSON", "GPE", "LOC", "FAC", "NORP") and _group_name(trimmed) and not inside:
+            trimmed = Span(doc, trimmed.start, trimmed.end, label="ORG")  # "Katibat Nour", "Saraya Nour"
+        if trimmed.label_ == "PERSON" and _person_despite(trimmed, inside):
             gaz = [g for g in gaz if g not in inside]
             chosen.append((trimmed, None))
         elif not any(g.start < trimmed.end and trimmed.start < g.end for g in gaz):
             chosen.append((trimmed, None))
     chosen += [(g, g.id_) for g in gaz]
     return sorted(chosen, key=lambda c: c[0].start)
+
+
+def _group_name(span: Span) -> bool:
+    """A name shaped as an organisation's: several words, opening with a word armed groups' names
+    open with, or closing with a generic word of organisations' names."""
+    names = data("names")
+    return len(span) > 1 and (span[0].text in names["group_name_words"] or span[-1].text in names["generic_words"])
 
 
 def new_entity(text: str, etype: str) -> Entity:
@@ -177,6 +186,7 @@ def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | Non
                 people.append((content_words(span.text), person))
 
     found += _short_forms(paragraphs, found)
+    found += _repeats(paragraphs, found)
     found.sort(key=lambda f: (f[0], f[2].start))
     local = _acronyms(found, people) | _also_known_as(found, people)
     orgs = _organisations(found, people)
@@ -344,6 +354,27 @@ def _short_forms(paragraphs: list[tuple[int, Doc]], found: list) -> list:
                     and doc[tok.i - 1].lower_ == "the":
                 extra.append((offset, doc, Span(doc, tok.i, tok.i + 1, label="Organization", span_id=next(iter(keys))),
                               next(iter(keys))))
+    return extra
+
+
+def _repeats(paragraphs: list[tuple[int, Doc]], found: list) -> list:
+    """A name of several words the NER found once names the same entity wherever the article repeats
+    it, also where the NER missed it there ("The Ashgrove Relief Network is accused of …")."""
+    names: dict[str, dict[tuple[str, ...], tuple[str, str | None]]] = {}  # first word -> words -> (label, key)
+    for _, _, span, gkey in found:
+        if len(span) > 1 and span.label_ in ("ORG", "PERSON", "Organization", "Person") and span[0].text[:1].isupper():
+            words = tuple(t.text for t in span if t.text not in ("'s", "'"))
+            names.setdefault(words[0], {}).setdefault(words, (span.label_, gkey))
+    taken = {(id(doc), t.i) for _, doc, span, _ in found for t in span}
+    extra = []
+    for offset, doc in paragraphs:
+        for tok in doc:
+            for words, (label, gkey) in names.get(tok.text, {}).items():
+                end = tok.i + len(words)
+                if tok.text == words[0] and end <= len(doc) and tuple(t.text for t in doc[tok.i:end]) == words \
+                        and not any((id(doc), i) in taken for i in range(tok.i, end)):
+                    extra.append((offset, doc, Span(doc, tok.i, end, label=label), gkey))
+                    taken.update((id(doc), i) for i in range(tok.i, end))
     return extra
 
 

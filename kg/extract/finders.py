@@ -209,7 +209,7 @@ def agent(verb: Token) -> list[Arg]:
         announcer = _announcer(verb)  # "Canada has announced that X will be designated"
         if announcer:
             return announcer
-    if verb.dep_ == "acl" and any(c.dep_ == "dobj" for c in verb.children) and _issuer(verb.head):
+    if verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBN") and _issuer(verb.head):
         return _issuer(verb.head)  # "A decree issued by the ministry designated …" parsed as two participles
     if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":  # "the government's decision / failure to ban X"
         owner = next((c for c in verb.head.children if c.dep_ == "poss"), None)
@@ -602,7 +602,7 @@ def _subject_words(verb: Token) -> list[Token]:
     """The phrase a member verb says what is in: its subject; the noun "including" hangs on ("other
     designated groups including A and B"); or, where the parser read "the cartels given the
     designations include …" as a participle clause, everything from that clause's subject on."""
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
     if subject is not None:
         return list(subject.subtree)
     if verb.dep_ == "prep" and verb.head.pos_ in ("NOUN", "PROPN"):

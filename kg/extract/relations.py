@@ -512,7 +512,7 @@ def _accused(verb: Token) -> list[Span]:
         return []
     governor = verb.head.head
     return [s for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")
-            for s in referent(c, GROUP_TYPES | {"Country"}) or previous_group(c)]
+            for s in referent(c, GROUP_TYPES | {"Country"}) or _group_or_name(c) or previous_group(c)]
 
 
 @pair_finder
