@@ -111,7 +111,7 @@ def designees(token: Token) -> list[Arg]:
         if not found and tok.pos_ == "NOUN" and tok.i + 1 < tok.sent.end and (
                 (n := entity_at(tok.doc[tok.i + 1])) is not None and n.label_ in DESIGNEE_TYPES):
             found = [n]  # "labelled Tehran ally Hezbollah a terrorist group": a name the parse hung elsewhere
-        if not found and (c := chunk(tok)) is not None:
+        if not found and (c := chunk(tok)) is not None and not _demonym(c):
             found = [adopt(c, "Organization")]
         if not found:
             found = [e for t in _examples_of(tok) for e in designees(t)]
@@ -127,6 +127,12 @@ def designees(token: Token) -> list[Arg]:
             found = previous_group(tok)
         _add(out, found)
     return out
+
+
+def _demonym(span: Span) -> bool:
+    """"Americans", "Iranians": a state's people, never a designated group."""
+    text = span.text
+    return len(span) == 1 and any(actor_named(t) is not None for t in (text, text[:-1] if text.endswith("s") else text))
 
 
 def _authorities(token: Token) -> list[Arg]:
