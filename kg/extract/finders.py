@@ -631,11 +631,23 @@ def _list_noun(phrase: list[Token]) -> Token | None:
     return None
 
 
+def _in_company(verb: Token) -> bool:
+    """"… puts X in the company of groups including A and B", "X joins 18 others including A": after
+    an act, the groups it is likened to are on the same list."""
+    if verb.dep_ != "prep" or not remembered_authority(verb):
+        return False
+    noun = verb.head
+    return noun.pos_ in ("NOUN", "PRON") and any(
+        lemma(a) in words("company_words") for a in [noun.head, *(noun.head.ancestors)][:3])
+
+
 def terror_members(verb: Token) -> bool:
     """The verb lists what is on a terror list: its subject names a list or designated things and a
     terror word (or a designated participle) is in the subject; with "be", the subject is the
     designated things themselves ("the designated groups are: …"), not a designation ("the designation
     would be a response")."""
+    if _in_company(verb):
+        return True
     words_of = _subject_words(verb)
     noun = _list_noun(words_of)
     if noun is None:

@@ -143,10 +143,11 @@ def referent(token: Token, types: set[str] | None = None) -> list[Span]:
 
 
 def _just_before(span: Span, token: Token) -> bool:
-    """The span ends right before the token, or an acronym in brackets stands between ("the Islamic
-    State-Khorasan (IS-K) branch")."""
+    """The span ends right before the token, or an acronym in brackets ("the Islamic State-Khorasan
+    (IS-K) branch") or a word or two that describe ("the Wagner mercenary group") stand between."""
     between = span.doc[span.end:token.i]
-    return not len(between) or (between[0].text == "(" and between[-1].text == ")" and len(between) <= 6)
+    described = len(between) <= 2 and all(t.is_lower and t.pos_ in ("ADJ", "NOUN") for t in between)  # "the Wagner mercenary group"
+    return described or (between[0].text == "(" and between[-1].text == ")" and len(between) <= 6)
 
 
 def antecedent(token: Token, types: set[str] | None) -> list[Span]:
