@@ -106,7 +106,7 @@ def designees(token: Token) -> list[Arg]:
     the examples it lists, a proper-noun chunk no entity covers (a new organisation), or, for "it"
     and "the group", the group named before."""
     out: list[Arg] = []
-    for tok in (token, *token.conjuncts):
+    for tok in (token, *(c for c in token.conjuncts if not _names_a_unit_before(c))):
         found = referent(tok, DESIGNEE_TYPES)
         if not found and tok.pos_ == "NOUN" and tok.i + 1 < tok.sent.end and (
                 (n := entity_at(tok.doc[tok.i + 1])) is not None and n.label_ in DESIGNEE_TYPES):
@@ -121,12 +121,25 @@ def designees(token: Token) -> list[Arg]:
         else:  # "A, the feared B group, and C": a list the parser read as A with an apposition;
             # "A and its alias, B": the name of the nameless conjunct hung on A
             nameless = [c for c in tok.conjuncts if c.i > tok.i and not referent(c, DESIGNEE_TYPES) and chunk(c) is None]
+            kinds = {f.label_ for f in found}  # "X, commander of the wing, the Brigades, and Y": not the wing
             found = found + [e for a in tok.children if a.dep_ == "appos" and (
-                a.conjuncts or any(c.i < a.i for c in nameless)) for e in designees(a)]
+                a.conjuncts or any(c.i < a.i for c in nameless)) for e in designees(a) if e.label_ in kinds]
         if not found:
             found = previous_group(tok)
         _add(out, found)
     return out
+
+
+def _names_a_unit_before(conjunct: Token) -> bool:
+    """"X, commander of the military wing of Hamas, the Qassam Brigades, and Y": the parser made
+    the wing's name a conjunct of the list; it names the unit just before its comma."""
+    edge, doc = conjunct.left_edge.i, conjunct.doc
+    if edge - 2 < conjunct.sent.start or doc[edge - 1].text != ",":
+        return False
+    before = entity_at(doc[edge - 2])
+    if before is None or before.root.dep_ != "pobj" or before.root.head.lower_ != "of":
+        return False
+    return lemma(before.root.head.head) in words("part_nouns")
 
 
 def _demonym(span: Span) -> bool:
@@ -789,7 +802,12 @@ def participle_by(tok: Token) -> bool:
 
 
 def terror_list(tok: Token) -> bool:
-    return terror_list_after(tok) is not None
+    """The verb adds to a terror list named after it, or, with no list named, the authority that
+    added to one before in the article adds again ("The Council had already added X … in December")."""
+    if terror_list_after(tok) is not None:
+        return True
+    before = remembered_authority(tok)
+    return bool(before) and any(a.kb_id_ == before[0].kb_id_ for a in agent(tok))
 
 
 def terror_in_subtree(tok: Token) -> bool:
