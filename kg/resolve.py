@@ -359,12 +359,15 @@ def _short_forms(paragraphs: list[tuple[int, Doc]], found: list) -> list:
 
 def _repeats(paragraphs: list[tuple[int, Doc]], found: list) -> list:
     """A name of several words the NER found once names the same entity wherever the article repeats
-    it, also where the NER missed it there ("The Ashgrove Relief Network is accused of …")."""
+    it, also where the NER missed it there ("The Ashgrove Relief Network is accused of …"); so does a
+    person's surname alone ("Pompeo also said …")."""
     names: dict[str, dict[tuple[str, ...], tuple[str, str | None]]] = {}  # first word -> words -> (label, key)
     for _, _, span, gkey in found:
         if len(span) > 1 and span.label_ in ("ORG", "PERSON", "Organization", "Person") and span[0].text[:1].isupper():
             words = tuple(t.text for t in span if t.text not in ("'s", "'"))
             names.setdefault(words[0], {}).setdefault(words, (span.label_, gkey))
+            if span.label_ in ("PERSON", "Person") and len(words) > 1 and words[-1][:1].isupper():
+                names.setdefault(words[-1], {}).setdefault(words[-1:], (span.label_, gkey))  # "Pompeo" after "Mike Pompeo"
     taken = {(id(doc), t.i) for _, doc, span, _ in found for t in span}
     extra = []
     for offset, doc in paragraphs:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..gazetteer import gazetteer
 from .chunks import adopt, chunk
@@ -211,7 +211,8 @@ def agent(verb: Token) -> list[Arg]:
         if child.dep_ == "nsubj" and lemma(child) in words("list_nouns"):  # "A list published by the ministry designated …"
             return list_holder(verb)
         if child.dep_ == "nsubj":
-            spans = _authorities(child) or officeholder_state(child) or pronoun_authority(child) or _issuer(child)
+            spans = _authorities(child) or officeholder_state(child) or pronoun_authority(child) or _issuer(child) \
+                or office_of(child)
             if not spans and child.lower_ == "it" and verb.dep_ in ("advcl", "conj") and verb.head == verb.sent.root:
                 state = subject_of(verb.sent.root)  # "The UK has not …, although it proscribed Hezbollah"
                 return [state] if state is not None and state.label_ in AUTHORITY_TYPES else []
@@ -299,21 +300,41 @@ def implied_authority(verb: Token) -> list[Arg]:
 def pronoun_authority(token: Token) -> list[Arg]:
     """Who "it", "they" or "we" is in "the UK has announced that it will ban …" (or "its" in "… said X
     is on its list"): the subject of a clause that governs it, else the last authority named before it
-    in the sentence."""
-    if token.lower_ not in ("it", "they", "we", "its", "their", "our") or token.pos_ != "PRON":
+    in the sentence; "he" or "she", the body of an officeholder who governs it."""
+    if token.lower_ not in ("it", "they", "we", "its", "their", "our", "he", "she") or token.pos_ != "PRON":
         return []
+    person = token.lower_ in ("he", "she")  # only an officeholder named before stands for a body
     possessive = token.dep_ == "poss"  # "X remains on its list": X is what is listed, not whose list
     governors = [a for a in token.head.ancestors if a.pos_ in ("VERB", "AUX")]
     for governor in governors[1:] if possessive else governors:
         for child in governor.children:
             if child.dep_ == "nsubj" and child.i < token.i:
-                found = _authorities(child)
-                if found:
+                found = office_of(child) if person else _authorities(child) or office_of(child)
+                if found:  # "Pompeo said that he would designate …"
                     return found
+    if person:
+        return []
     for t in reversed(token.doc[token.sent.start:token.i]):
         ent = entity_at(t)
         if ent is not None and ent.label_ in ({"Country"} if possessive else AUTHORITY_TYPES):
             return [ent]
+    return []
+
+
+def office_of(token: Token) -> list[Arg]:
+    """The body a person named with a title earlier in the article acts for: "Secretary of State Mike
+    Pompeo made the announcement. Pompeo also said …" (the State Department)."""
+    person = entity_at(token)
+    if person is None or person.label_ != "Person":
+        return []
+    doc: Doc | None = token.doc
+    while doc is not None:
+        for ent in doc.ents:
+            if ent.kb_id_ == person.kb_id_ and ent.start != person.start:
+                found = officeholder_state(ent.root)
+                if found:
+                    return found
+        doc = doc.user_data.get("kg_previous")
     return []
 
 
