@@ -21,8 +21,14 @@ def _patterns() -> dict[str, list[re.Pattern]]:
     return {key: [re.compile(p) for p in values] for key, values in data("boilerplate").items()}
 
 
+_DASH_BETWEEN_WORDS = re.compile(r"(?<=\w)\u2014(?=\w)")
+
+
 def normalise(text: str) -> str:
-    return text.translate(_SAME_LENGTH)
+    """Curly quotes, dashes and no-break spaces as plain ones, one character for one; an em dash set
+    between words ("Kazakhstan—close partners of Russia—have") as the comma it stands for, which
+    the parser reads as an apposition (a hyphen would join the words)."""
+    return _DASH_BETWEEN_WORDS.sub(",", text).translate(_SAME_LENGTH)
 
 
 def _lines(text: str):
