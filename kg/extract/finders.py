@@ -15,7 +15,8 @@ from ..gazetteer import gazetteer
 from .chunks import adopt, chunk
 from .lexicon import words
 from .tokens import (AUTHORITY_TYPES, DESIGNEE_TYPES, GROUP_TYPES, Named, actor_named, clause_after, entity_at,
-                     has_terror_word, hyphen_tail, lemma, possessor, previous_group, referent, role_word, subject_of)
+                     has_terror_word, hyphen_tail, last_group_named, lemma, possessor, previous_group, referent,
+                     role_word, subject_of)
 
 Arg = Span | Named
 
@@ -445,9 +446,14 @@ def nominal_owner(noun: Token) -> list[Arg]:
 
 @role_finder
 def subject_groups(verb: Token) -> list[Arg]:
-    """The organisations that are the verb's subject ("The coalition includes …")."""
+    """The organisations that are the verb's subject ("The coalition includes …"), or that its members
+    are in ("Other groups in the outfit include …": the outfit named before)."""
     head = next((c for c in verb.children if c.dep_ == "nsubj"), verb)
-    return referent(head, GROUP_TYPES)
+    found = referent(head, GROUP_TYPES)
+    if not found and lemma(head) in words("group_nouns") and head.tag_ == "NNS":
+        found = [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "of", "within")
+                 for p in c.children for g in referent(p, GROUP_TYPES) or last_group_named(p)]
+    return found
 
 
 # --- what was acted on -------------------------------------------------------------------------

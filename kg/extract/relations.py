@@ -307,12 +307,29 @@ def _units(noun: Token) -> list[Span]:
     if noun.dep_ == "attr" and noun.head.lemma_ == "be":
         return [u for c in noun.head.children if c.dep_ == "nsubj" for u in referent(c, GROUP_TYPES)]
     named = [u for c in noun.children if c.dep_ in ("appos", "compound") for u in referent(c, GROUP_TYPES)]
+    named += _identified_as(noun)
     parent = org_after_of(noun)
     named = named or _named_after(noun, parent.end if parent is not None else noun.i + 1)
     if named:
         return named
     own = wing(noun)
     return [own] if own is not None else []
+
+
+def _identified_as(noun: Token) -> list[Span]:
+    """The units a relative clause names: "the two SNA factions, which were identified as A and B"."""
+    return [u for v in noun.children if v.dep_ in ("relcl", "acl") and lemma(v) in words("naming_verbs")
+            for p in v.children if p.dep_ == "prep" and p.lower_ == "as"
+            for o in p.children for t in (o, *o.conjuncts) for u in _group_or_name(t)]
+
+
+def _compound_owner(noun: Token) -> Span | None:
+    """The group a unit noun is compounded with: "the two SNA factions", "IRGC units"."""
+    for child in noun.children:
+        ent = entity_at(child)
+        if child.dep_ == "compound" and ent is not None and ent.label_ in GROUP_TYPES and ent.end == noun.i:
+            return ent
+    return None
 
 
 def _apposed_group(noun: Token) -> list[Span]:
@@ -331,6 +348,8 @@ def unit_of(noun: Token) -> list[Binding]:
     """"the Quds Force, a wing of the IRGC", "X is the armed wing of Y", "its elite faction, the Majeed
     Brigade", "Al Qaeda's Sahel branch JNIM", "Hezbollah's military wing"."""
     parent = org_after_of(noun) or _owner_group(noun) or (_owner_group(noun.head) if noun.dep_ == "compound" else None)
+    if parent is None and (owner := _compound_owner(noun)) is not None:
+        return [Binding(unit, owner) for unit in _identified_as(noun) if unit.kb_id_ != owner.kb_id_]
     if parent is None:
         return []
     return [Binding(unit, parent) for unit in _units(noun) if unit.kb_id_ != parent.kb_id_]
@@ -368,6 +387,10 @@ def possessed_unit(token: Token) -> list[Binding]:
     if parent is None or parent.label_ not in GROUP_TYPES or parent.root != token or not _possessive(parent):
         return []
     unit = entity_at(parent.root.head)
+    after = parent.end + 1  # "the Islamic Revolutionary Guard Corps' (IRGC's) Quds Force"
+    if after + 1 < len(parent.doc) and parent.doc[after].text == "(":
+        close = next((t.i for t in parent.doc[after:min(after + 6, parent.sent.end)] if t.text == ")"), None)
+        unit = entity_at(parent.doc[close + 1]) if close is not None and close + 1 < parent.sent.end else unit
     if unit is None or unit.label_ not in GROUP_TYPES or unit.start <= parent.start or unit.kb_id_ == parent.kb_id_:
         return []
     if unit[-1].lower_ not in words("unit_name_words"):
@@ -558,4 +581,22 @@ def leadership_passed(noun: Token) -> list[Binding]:
             found += [Binding(subject, g, former=True) for g in groups]
     elif lemma(verb) in words("assume_verbs") and subject is not None and subject.label_ == "Person":
         found += [Binding(subject, g) for g in groups]
+    return found
+
+
+@pair_finder
+def leads_coalition(verb: Token) -> list[Binding]:
+    """A group that leads or joined a coalition is part of it: "Kataib Hezbollah also leads a militia
+    alliance called the Islamic Resistance in Iraq", "the group joined the Axis of Resistance"."""
+    member = subject_of(verb)
+    if member is None or member.label_ not in GROUP_TYPES:
+        return []
+    found = []
+    for noun in (c for c in verb.children if c.dep_ == "dobj"):
+        coalition = referent(noun, GROUP_TYPES) if lemma(noun) not in words("coalition_nouns") else [
+            u for v in noun.children if v.dep_ == "acl" and lemma(v) in words("naming_verbs")
+            for o in v.children if o.dep_ in ("oprd", "attr", "dobj") or o.dep_ == "prep" and o.lower_ == "as"
+            for t in ([o] if o.dep_ != "prep" else list(o.children)) for u in _group_or_name(t)]
+        if lemma(noun) in words("coalition_nouns") or lemma(verb) in words("join_verbs"):
+            found += [Binding(member, c) for c in coalition if c.kb_id_ != member.kb_id_]
     return found

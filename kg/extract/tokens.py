@@ -224,6 +224,19 @@ def previous_group(token: Token) -> list[Span]:
     return [last] if last is not None else []
 
 
+def last_group_named(token: Token) -> list[Span]:
+    """What "the outfit" is in "other groups in the outfit include …": the group named last before
+    (a coalition is what the sentence before ends on, "… leads an alliance called X"), or the one whose
+    name holds a word the phrase describes it by ("the 'resistance' outfit")."""
+    if not (lemma(token) in words("group_nouns") and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)):
+        return []
+    said = {c.lower_ for c in token.children if c.dep_ in ("amod", "compound", "nmod") and c.is_alpha}
+    groups = [e for sent in _sentences_before(token) for t in reversed(sent) if (e := entity_at(t)) is not None
+              and e.start == t.i and e.label_ in GROUP_TYPES and not is_body(e)]
+    described = [g for g in groups if said & {t.lower_ for t in g}]  # "the 'resistance' outfit"
+    return (described or groups)[:1]
+
+
 def _sentences_before(token: Token):
     """The sentences before the token's, nearest first, across linked paragraphs (at most six)."""
     doc, sents = token.doc, [s for s in token.doc.sents if s.end <= token.sent.start]
