@@ -450,6 +450,12 @@ def nominal_support(noun: Token) -> list[Binding]:
                                 for p in c.children for s in referent(p)]
     if prep_objects.get("from"):  # "BLA is receiving support from India"
         backed = referent_subject(verb) if verb is not None and lemma(verb) in words("receive_verbs") else []
+        if not backed and noun.dep_ == "pobj" and (noun.head.lower_ in ("with", "through") or any(
+                t.lower_ == "thanks" for t in noun.doc[max(noun.sent.start, noun.i - 6):noun.i])):
+            clause = next((a for a in noun.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            while clause is not None and not referent_subject(clause) and clause.dep_ in ("advcl", "xcomp", "conj"):
+                clause = clause.head  # "X is rolling across Sudan, beating the army - thanks to support from Y"
+            backed = referent_subject(clause) if clause is not None else []  # "X advanced thanks to support from Y"
         return [Binding(prep_objects["from"][0], b) for b in backed if b.kb_id_ != prep_objects["from"][0].kb_id_]
     backer = possessor(noun) or _serving_as(noun)
     if backer is None:
