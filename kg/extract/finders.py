@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, Token
 from ..gazetteer import gazetteer
 from .chunks import adopt, chunk
 from .lexicon import words
+from .modality import caller
 from .tokens import (AUTHORITY_TYPES, DESIGNEE_TYPES, GROUP_TYPES, Named, actor_named, clause_after, entity_at,
                      has_terror_word, hyphen_tail, last_group_named, lemma, possessor, previous_group, referent,
                      role_word, subject_of)
@@ -787,6 +788,22 @@ def follows_suit(verb: Token) -> bool:
                for c in verb.children)
 
 
+def calls_for_the_act(verb: Token) -> bool:
+    """"had called for this measure", "demanded the ban": a call whose object is the act just told of."""
+    acts = words("precedent_nouns") | words("designation_nouns") | {"measure"}
+    objects = [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" for p in c.children] + [
+        c for c in verb.children if c.dep_ == "dobj"]
+    return any(lemma(o) in acts and any(d.dep_ == "det" and d.lower_ in ("this", "that", "the", "such")
+                                        for d in o.children) and not nominal_of(o) for o in objects)
+
+
+@role_finder
+def caller_of(verb: Token) -> list[Arg]:
+    """Who calls: the call's subject, of any kind (a party, a legislator, a state)."""
+    found = caller(verb)
+    return [found] if found is not None else []
+
+
 @role_finder
 def seekers(verb: Token) -> list[Arg]:
     """Who long sought an act: "a move long sought by Israel and the United States"."""
@@ -843,7 +860,7 @@ def terror_in_subtree(tok: Token) -> bool:
 
 CHECKS: dict[str, Callable[[Token], bool]] = {
     f.__name__: f for f in (verbal, terror_clause, participle_by, terror_list, terror_in_subtree, terror_members, removed_from_list,
-                            precedent, follows_suit, sought_act)}
+                            calls_for_the_act, precedent, follows_suit, sought_act)}
 
 
 # --- pair finders: adjectival forms -------------------------------------------------------------
