@@ -21,7 +21,7 @@ from ..gazetteer import gazetteer
 from ..model import Article, Claim, Entity, Mention, claim_id, gather
 from .chunks import adopted
 from ..resources import schema
-from .finders import CHECKS, PAIR_FINDERS, ROLE_FINDERS, Arg, Binding, Memory
+from .finders import CHECKS, PAIR_FINDERS, ROLE_FINDERS, Arg, Binding, Memory, home_state
 from .lexicon import words
 from .modality import Context, context_of, reporting_subject
 from .rules import Rule, rules
@@ -191,7 +191,7 @@ class Extraction:
 def link(paragraphs: list[tuple[int, Doc]]) -> None:
     """Let each paragraph see the one before it, for "it" and "the group" (tokens.previous_group),
     and share one memory of the article's acts (finders.implied_authority)."""
-    memory = Memory()
+    memory = Memory(home=home_state([doc for _, doc in paragraphs]))
     for _, doc in paragraphs:
         doc.user_data["kg_memory"] = memory
     for (_, before), (_, doc) in zip(paragraphs, paragraphs[1:]):

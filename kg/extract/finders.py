@@ -6,6 +6,7 @@ Every finder takes the token of the pattern node it is bound to ("trigger" unles
 `finder@node`) and returns what it found; an empty list is a miss, which `kg explain --why-not` reports."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -40,6 +41,7 @@ class Memory:
     authority: Arg | None = None
     designated: list[Arg] = field(default_factory=list)  # what that designation was of
     unnamed: list[Arg] = field(default_factory=list)  # authorities of acts since, on groups not yet named
+    home: Arg | None = None  # the state the article is about, for a bare "the government" (home_state)
     led: tuple[Arg, Arg] | None = None  # the last leader and what they lead, for "X succeeded Y"
 
     def remember(self, attempt) -> None:
@@ -236,7 +238,8 @@ def agent(verb: Token) -> list[Arg]:
     if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":  # "the government's decision / failure to ban X"
         owner = next((c for c in verb.head.children if c.dep_ == "poss"), None)
         if owner is not None:
-            found = _authorities(owner) or (remembered_authority(verb) if lemma(owner) in words("government_nouns") else [])
+            found = _authorities(owner) or _home_government(owner) or (
+                remembered_authority(verb) if lemma(owner) in words("government_nouns") else [])
             if found:
                 return found
     if verb.dep_ == "acl" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB":  # "laid an order to proscribe X"
@@ -278,6 +281,29 @@ def remembered_authority(token: Token) -> list[Arg]:
     return [remembered.authority] if remembered is not None and remembered.authority is not None else []
 
 
+def home_state(docs: list[Doc]) -> Arg | None:
+    """The state an article is about: the one its authorities belong to most often ("the House of
+    Commons", "Westminster", "the UK"), if clearly more than any other — for a bare "the government"."""
+    counts: Counter[str] = Counter()
+    for doc in docs:
+        for ent in doc.ents:
+            listed = ent.kb_id_ in gazetteer().listings  # "the IRGC" is Iran's, but a designee, not an authority
+            if ent.kb_id_ and ent.label_ in AUTHORITY_TYPES and not listed and (state := state_of(ent)) is not None:
+                counts[state.kb_id_] += 1
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
+        return None
+    state = gazetteer().entities.get(ranked[0][0])
+    return Named(state.key, state.type, state.name) if state is not None else None
+
+
+def _home_government(token: Token) -> list[Arg]:
+    """A bare "the government" (no owner named) is the article's home state's."""
+    remembered = token.doc.user_data.get("kg_memory")
+    bare = lemma(token) in words("government_nouns") and not any(c.dep_ in ("poss", "compound", "amod") for c in token.children)
+    return [remembered.home] if bare and remembered is not None and remembered.home is not None else []
+
+
 @role_finder
 def unnamed_acts_authorities(token: Token) -> list[Arg]:
     """Every authority whose act the article told before naming the groups: "The army designated six
@@ -289,11 +315,15 @@ def unnamed_acts_authorities(token: Token) -> list[Arg]:
 @role_finder
 def implied_authority(verb: Token) -> list[Arg]:
     """The authority of the article's last designation, for an act whose actor the sentence leaves
-    out: a passive with no "by", or a subject that is only "the government" or "it"."""
+    out: a passive with no "by", or a subject that is only "the government" or "it" (a bare "the
+    government" of an article about one state is that state's)."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    home = [h for c in subjects for h in _home_government(c)]  # "the government has proscribed X"
+    if home:
+        return home
     remembered = remembered_authority(verb)
     if not remembered:
         return []
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or verb.tag_ == "VBN"
     vague = any(lemma(c) in words("government_nouns") or c.lower_ in ("it", "they") for c in subjects)
     return remembered if (passive and not subjects) or vague else []
