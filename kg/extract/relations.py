@@ -171,6 +171,9 @@ def _copula_or_as_subject(role: Token) -> Span | None:
     head = role.head
     if role.dep_ in ("attr", "oprd", "xcomp", "dobj") and head.lemma_ in words("role_verbs"):
         subject = subject_of(head)
+        if subject is None:  # "Iyad Ag Ghaly is the leader of X": a name the NER missed
+            subject = next((adopt(c, "Person") for s in head.children if s.dep_ == "nsubj"
+                            if (c := chunk(s)) is not None), None)
     elif role.dep_ == "pobj" and head.lower_ == "as":
         # "Y named X as its leader"; "X served as the head of Y"; "the election of X as its new leader"
         named = next((e for c in head.head.children if c.dep_ == "dobj" and lemma(head.head) in words("appoint_verbs")
