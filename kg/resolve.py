@@ -131,6 +131,8 @@ def _candidates(doc: Doc, names_too: bool = True) -> list[tuple[Span, str | None
         inside = [g for g in gaz if g.start >= trimmed.start and g.end <= trimmed.end]
         if ent.label_ in ("PERSON", "GPE", "LOC", "FAC", "NORP") and _group_name(trimmed) and not inside:
             trimmed = Span(doc, trimmed.start, trimmed.end, label="ORG")  # "Katibat Nour", "Saraya Nour"
+        elif ent.label_ == "ORG" and not inside and _titled_person(trimmed):
+            trimmed = Span(doc, trimmed.start, trimmed.end, label="PERSON")  # "Jean-Marie Runiga the M23's leader"
         if trimmed.label_ == "PERSON" and _person_despite(trimmed, inside):
             gaz = [g for g in gaz if g not in inside]
             chosen.append((trimmed, None))
@@ -145,6 +147,13 @@ def _group_name(span: Span) -> bool:
     open with, or closing with a generic word of organisations' names."""
     names = data("names")
     return len(span) > 1 and (span[0].text in names["group_name_words"] or span[-1].text in names["generic_words"])
+
+
+def _titled_person(span: Span) -> bool:
+    """A name the NER took for an organisation that an apposition calls a leader: "Jean-Marie Runiga,
+    the M23's political leader" (groups are not called leaders, chiefs or commanders)."""
+    roles = set(data("lexicon")["leadership"]["roles"])  # the leadership words of the claim rules
+    return any(c.dep_ == "appos" and c.lemma_.lower() in roles and c.i > span.root.i for c in span.root.children)
 
 
 def new_entity(text: str, etype: str) -> Entity:

@@ -139,7 +139,9 @@ def role_apposition(token: Token) -> list[Binding]:
     if len(after) > 1 and after[0].text == "(":
         close = next((t.i for t in after if t.text == ")"), None)
         after = sent.doc[close + 1:min(sent.end, close + 15)] if close is not None else after
-    if len(after) > 1 and after[0].text == ",":
+    unmarked = len(after) > 1 and after[0].lower_ == "the" and any(  # "Jean-Marie Runiga the M23's political leader"
+        c.dep_ == "appos" and c.i >= after.start for c in person.root.children)
+    if len(after) > 1 and (after[0].text == "," or unmarked):
         found = _role_phrase(after[1:])
         if found is not None:
             role_tok, org = found
