@@ -203,7 +203,7 @@ def grow(results: list[Analysis], home: Path, targets: list[int]) -> Iterator[tu
     if not pending:
         return
     start = time.perf_counter()
-    with _open(where) as graph:
+    with _open(home) as graph:
         written = len(results)
         for copy in itertools.count(1):
             recast_results = recast(results, rng)
