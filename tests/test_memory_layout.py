@@ -56,3 +56,13 @@ def test_an_entitys_aliases_and_reasons_come_back_from_the_mentions_that_remain(
     graph.ingest([tmp_path / "first.txt"])
     graph.remove(["second"])
     assert entity() == {"aliases": ["Quds Force"], "reasons": ["gazetteer alias 'Quds Force'"]}
+
+
+def test_a_claim_that_lost_its_fact_is_incomplete_and_repair_removes_it(graph):
+    graph.ingest([EXAMPLES])
+    [lost] = graph.store.read("MATCH (c:Claim) WITH c ORDER BY c.id LIMIT 1 RETURN c.id AS id")
+    graph.store.write([("MATCH (c:Claim {id: $id})-[r:OF]->() DELETE r", lost)])
+    assert graph.doctor().incomplete_claims == [lost["id"]]  # its predicate is its fact's
+    graph.repair()
+    assert graph.doctor().incomplete_claims == []
+    assert lost["id"] not in {c["id"] for c in graph.claims()}
