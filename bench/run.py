@@ -203,7 +203,7 @@ def grow(results: list[Analysis], home: Path, targets: list[int]) -> Iterator[tu
     if not pending:
         return
     start = time.perf_counter()
-    with _open(where) as graph:
+    with _open(home) as graph:
         written = len(results)
         for copy in itertools.count(1):
             recast_results = recast(results, rng)
@@ -241,12 +241,12 @@ def query_latencies(where: Path | str, runs: int = QUERY_RUNS) -> list[dict[str,
         def top(cypher: str) -> str:
             return read(cypher + " RETURN x, count(*) AS n ORDER BY n DESC, x LIMIT 1")[0]["x"]
 
-        group = top("MATCH (:Claim {predicate: 'DESIGNATED_AS_TERRORIST'})-[:OBJECT]->(g:Organization) "
+        group = top("MATCH (:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})<-[:OF]-(:Claim)-[:OBJECT]->(g:Organization) "
                     "WHERE NOT (g)-[:AGENCY_OF]->() WITH g.name AS x")
         sample = {
             "group": group, "entity": group, "object": group, "organization": group, "text": group[:4].lower(),
             "country": "United States", "subject": "United States", "addressee": "United Kingdom",
-            "person": top("MATCH (:Claim {predicate: 'LEADS'})-[:SUBJECT]->(p:Person) WITH p.name AS x"),
+            "person": top("MATCH (:Fact {predicate: 'LEADS'})<-[:OF]-(:Claim)-[:SUBJECT]->(p:Person) WITH p.name AS x"),
             "article": top("MATCH (a:Article) WITH a.id AS x"),
             "predicate": "DESIGNATED_AS_TERRORIST", "depth": 3, "min_outlets": 3,
         }

@@ -45,6 +45,7 @@ KNOWN_ENTITIES = ("MATCH (e:Entity) WHERE e.key CONTAINS ':' "
 INCOMPLETE_CLAIMS = """
 MATCH (c:Claim)
 WHERE NOT (c)-[:SUBJECT]->(:Entity) OR NOT (c)-[:OBJECT]->(:Entity) OR NOT (:Article)-[:STATES]->(c)
+   OR NOT (c)-[:OF]->(:Fact)
 RETURN c.id AS id ORDER BY id
 """
 FACTS_MISCOUNTED = """
@@ -157,7 +158,7 @@ class Health:
             found.append(f"{len(self.orphan_entities)} entities with no mention and no claim "
                          f"({', '.join(self.orphan_entities[:5])}): {MENDS}")
         if self.incomplete_claims:
-            found.append(f"{len(self.incomplete_claims)} claims missing their article, subject or object "
+            found.append(f"{len(self.incomplete_claims)} claims missing their article, subject, object or fact "
                          f"({', '.join(self.incomplete_claims[:5])}): {MENDS}")
         if self.missing_texts:
             found.append(f"{len(self.missing_texts)} articles whose text is missing from the content store "
@@ -492,7 +493,7 @@ class KnowledgeGraph:
             counts[label] = self.store.read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
         counts["relationships"] = self.store.read("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
         by_predicate = {r["p"]: r["n"] for r in self.store.read(
-            "MATCH (c:Claim) RETURN c.predicate AS p, count(c) AS n ORDER BY p")}
+            "MATCH (c:Claim)-[:OF]->(f:Fact) RETURN f.predicate AS p, count(c) AS n ORDER BY p")}
         return {"backend": self.store.backend, "location": self.store.location, "counts": counts,
                 "claims_by_predicate": by_predicate}
 
@@ -547,9 +548,9 @@ class KnowledgeGraph:
             done.append(f"removed {len(broken)} half-written articles ({', '.join(broken[:5])}): "
                         f"`kg ingest` their files to write them again")
         if health.incomplete_claims:
-            self.store.write([("UNWIND $ids AS id MATCH (c:Claim {id: id}) DETACH DELETE c",
+            self.store.write([("MATCH (c:Claim) WHERE c.id IN $ids DETACH DELETE c",  # one pass: no Claim.id index
                                {"ids": health.incomplete_claims})])
-            done.append(f"removed {len(health.incomplete_claims)} claims missing their article, subject or object")
+            done.append(f"removed {len(health.incomplete_claims)} claims missing their article, subject, object or fact")
         facts = [r["key"] for r in self.store.read("MATCH (f:Fact) RETURN f.key AS key ORDER BY key")]
         entities = [r["key"] for r in self.store.read("MATCH (e:Entity) RETURN e.key AS key ORDER BY key")]
         write.recount(self.store, facts, entities)

@@ -20,11 +20,11 @@ OPTIONAL MATCH (c)-[:ADDRESSEE]->(to:Entity)
 OPTIONAL MATCH (c)-[:SPEAKER]->(by:Entity)
 OPTIONAL MATCH (c)-[:AUTHORITY]->(body:Entity)
 OPTIONAL MATCH (c)-[:OF]->(f:Fact)
-RETURN c.id AS id, c.predicate AS predicate, c.modality AS modality,
+RETURN c.id AS id, f.predicate AS predicate,
        {name: s.name, type: s.type, id: s.id} AS subject, {name: o.name, type: o.type, id: o.id} AS object,
        a.id AS article, a.outlet AS outlet, c.date AS date, c.date_precision AS date_precision,
        c.date_text AS date_text, c.evidence AS evidence, c.start AS start, c.end AS end,
-       c.confidence AS confidence, c.rule AS rule, c.extractor AS extractor, c.role AS role, c.former AS former,
+       c.confidence AS confidence, c.rule AS rule, a.extractor AS extractor, c.role AS role, c.former AS former,
        c.until AS until, f.articles AS articles_stating, size(f.outlets) AS outlets_stating,
        CASE WHEN to IS NULL THEN null ELSE {name: to.name, type: to.type, id: to.id} END AS addressee,
        CASE WHEN by IS NULL THEN null ELSE {name: by.name, type: by.type, id: by.id} END AS speaker,
@@ -53,8 +53,14 @@ def _pages(store: Store, cypher: str) -> Iterator[dict]:
         skip += PAGE
 
 
+def modality(predicate: str | None) -> str | None:
+    """A claim's modality: its predicate's (schema.toml), not stored on the claim."""
+    return schema()["predicates"].get(predicate, {}).get("modality")
+
+
 def claims(store: Store) -> Iterator[dict]:
     for row in _pages(store, CLAIMS):
+        row = {"id": row["id"], "predicate": row["predicate"], "modality": modality(row["predicate"]), **row}
         yield {k: v for k, v in row.items() if v is not None}
 
 

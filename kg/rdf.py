@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from . import __version__
-from .export import PAGE
+from .export import PAGE, modality
 from .errors import InputError, NotFound
 from .resources import folder
 from .store import Store
@@ -45,7 +45,10 @@ WHERE $article IS NULL OR a.id = $article
 OPTIONAL MATCH (c)-[r:ADDRESSEE|SPEAKER|AUTHORITY]->(x:Entity)
 WITH a, c, s, o, collect({role: type(r), id: x.id, key: x.key}) AS others
 WHERE $keys IS NULL OR s.key IN $keys OR o.key IN $keys OR size([x IN others WHERE x.key IN $keys]) > 0
-RETURN c AS claim, a.id AS article, s.id AS subject, o.id AS object, others
+// a claim's predicate and fact key are its fact's, its extractor its article's (kg/write.py)
+OPTIONAL MATCH (c)-[:OF]->(f:Fact)
+RETURN c AS claim, f.predicate AS predicate, f.key AS fact, a.extractor AS extractor,
+       a.id AS article, s.id AS subject, o.id AS object, others
 ORDER BY c.id, a.id
 SKIP $skip LIMIT $limit
 """
@@ -191,7 +194,8 @@ def _pages_with(store: Store, cypher: str, params: dict) -> Iterator[dict]:
 
 
 def _claim(iris: Iris, row: dict) -> Iterator[Quad]:
-    c = row["claim"]
+    c = {**row["claim"], "predicate": row["predicate"], "modality": modality(row["predicate"]),
+         "fact": row["fact"], "extractor": row["extractor"]}
     node, graph = iris.claim(c["id"]), iris.assertion(c["id"])
     subject, predicate, object_ = iris.entity(row["subject"]), term(c["predicate"]), iris.entity(row["object"])
     yield subject, predicate, object_, graph

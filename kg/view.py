@@ -176,8 +176,9 @@ def _edges(store: Store, keys: list[str]) -> list[dict[str, Any]]:
     rows = store.read(
         "MATCH (a:Article)-[:STATES]->(c:Claim)-[:SUBJECT]->(s:Entity), (c)-[:OBJECT]->(o:Entity) "
         "WHERE s.key IN $keys AND o.key IN $keys "
+        "MATCH (c)-[:OF]->(f:Fact) "  # a claim's predicate is its fact's
         "OPTIONAL MATCH (c)-[:SPEAKER]->(sp:Entity) OPTIONAL MATCH (c)-[:ADDRESSEE]->(ad:Entity) "
-        "RETURN s.key AS subject, o.key AS object, c.predicate AS predicate, c.evidence AS evidence, "
+        "RETURN s.key AS subject, o.key AS object, f.predicate AS predicate, c.evidence AS evidence, "
         "c.date AS date, c.role AS role, sp.name AS speaker, ad.name AS addressee, a.id AS article, "
         "a.title AS title, a.outlet AS outlet ORDER BY subject, predicate, object, article",
         {"keys": keys})

@@ -56,19 +56,29 @@ UNWIND $pairs AS pair
 MATCH (body:Entity {key: pair.body}), (state:Entity {key: pair.country})
 MERGE (body)-[:AGENCY_OF]->(state)
 """
+# A mention stores no `forms` when the article used the entity's name alone (an entity's name never
+# changes) and no `count` when it named it once: most mentions keep their merge reasons only (at 20k
+# articles mention properties were a fifth of the engine's memory). Readers take
+# `coalesce(m.forms, [e.name])` and `coalesce(m.count, 1)`.
 MERGE_MENTIONS = """
 UNWIND $mentions AS row
 MATCH (a:Article {id: row.article}), (e:Entity {key: row.entity})
 MERGE (a)-[m:MENTIONS]->(e)
-SET m.forms = row.forms, m.count = row.count, m.reasons = row.reasons
+SET m.forms = CASE WHEN row.forms = [e.name] THEN null ELSE row.forms END,
+    m.count = CASE WHEN row.count = 1 THEN null ELSE row.count END, m.reasons = row.reasons
 """
+# A claim's predicate and fact key are its Fact's, its modality its predicate's (schema.toml), its
+# extractor its article's: none is copied on the claim. Written after the facts, linked to its fact
+# here, so no statement looks a claim up by id (Claim.id has no index).
 CREATE_CLAIMS = """
 UNWIND $claims AS row
-MATCH (a:Article {id: row.article}), (s:Entity {key: row.subject}), (o:Entity {key: row.object})
+MATCH (a:Article {id: row.article}), (s:Entity {key: row.subject}), (o:Entity {key: row.object}),
+      (f:Fact {key: row.fact})
 CREATE (a)-[:STATES]->(c:Claim {id: row.id})
 SET c += row.props
 CREATE (c)-[:SUBJECT]->(s)
 CREATE (c)-[:OBJECT]->(o)
+CREATE (c)-[:OF]->(f)
 """
 # A Fact is one (predicate, subject, object) however many articles state it, with running counts,
 # so questions over the whole graph read facts, not every claim. An authority's act counts for its
@@ -97,11 +107,6 @@ SET f.articles = f.articles + size(row.articles),
     f.former = f.former OR row.former,
     f.evidence = coalesce(f.evidence, row.evidence)
 """
-LINK_FACTS = """
-UNWIND $claims AS row
-MATCH (c:Claim {id: row.id}), (f:Fact {key: row.fact})
-CREATE (c)-[:OF]->(f)
-"""
 RECOUNT_FACTS = """
 UNWIND $keys AS key
 MATCH (f:Fact {key: key})
@@ -129,7 +134,7 @@ SET f.contradicted = other IS NOT NULL
 """
 LINK_CLAIM_ROLE = """
 UNWIND $links AS row
-MATCH (c:Claim {id: row.claim}), (e:Entity {key: row.entity})
+MATCH (:Article {id: row.article})-[:STATES]->(c:Claim {id: row.claim}), (e:Entity {key: row.entity})
 CREATE (c)-[:%s]->(e)
 """
 ADD_ALIASES = """
@@ -157,8 +162,11 @@ REFRESH_ENTITIES = """
 UNWIND $keys AS key
 MATCH (e:Entity {key: key})
 OPTIONAL MATCH (e)<-[m:MENTIONS]-(:Article)
-WITH e, collect(m.forms) AS form_lists, collect(m.reasons) AS reason_lists
-WITH e, reduce(s = [], x IN form_lists | s + x) AS all_forms, reduce(s = [], x IN reason_lists | s + x) AS all_reasons
+WITH e, collect(m.forms) AS form_lists, collect(m.reasons) AS reason_lists, count(m) AS mentions,
+     count(m.forms) AS with_forms
+// a mention without forms used the entity's name
+WITH e, reduce(s = CASE WHEN with_forms < mentions THEN [e.name] ELSE [] END, x IN form_lists | s + x) AS all_forms,
+     reduce(s = [], x IN reason_lists | s + x) AS all_reasons
 UNWIND [null] + all_forms AS form
 WITH e, all_reasons, form ORDER BY form
 WITH e, all_reasons, collect(DISTINCT form) AS forms
@@ -300,11 +308,10 @@ def _count(facts: dict[str, dict], r: Analysis, c: Claim) -> str:
 
 
 def _claim_row(article: Article, c: Claim, cid: str, fact: str) -> dict:
-    props = {"predicate": c.predicate, "modality": schema()["predicates"][c.predicate]["modality"], "fact": fact,
-             "evidence": c.evidence, "start": c.start, "end": c.end, "confidence": c.confidence,
-             "rule": c.rule, "extractor": extractor(), "role": c.role, "former": c.former, "date": c.date,
+    props = {"evidence": c.evidence, "start": c.start, "end": c.end, "confidence": c.confidence,
+             "rule": c.rule, "role": c.role, "former": c.former, "date": c.date,
              "date_precision": c.date_precision, "date_text": c.date_text, "until": c.until}
-    return {"id": cid, "article": article.id, "subject": c.subject, "object": c.object,
+    return {"id": cid, "article": article.id, "subject": c.subject, "object": c.object, "fact": fact,
             "props": {k: v for k, v in props.items() if v is not None}}
 
 
@@ -353,13 +360,12 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
             claims.append(_claim_row(r.article, c, cid, _count(facts, r, c)))
             for rel, key in (("ADDRESSEE", c.addressee), ("SPEAKER", c.speaker), ("AUTHORITY", c.authority)):
                 if key:
-                    links[rel].append({"claim": cid, "entity": key})
+                    links[rel].append({"article": r.article.id, "claim": cid, "entity": key})
     if mentions:
         out.append((MERGE_MENTIONS, {"mentions": mentions}))
     if claims:
-        out.append((CREATE_CLAIMS, {"claims": claims}))
         out.append((MERGE_FACTS % SOURCES_KEPT, {"facts": list(facts.values())}))
-        out.append((LINK_FACTS, {"claims": [{"id": c["id"], "fact": c["props"]["fact"]} for c in claims]}))
+        out.append((CREATE_CLAIMS, {"claims": claims}))
     for rel in ("ADDRESSEE", "SPEAKER", "AUTHORITY"):
         if links[rel]:
             out.append((LINK_CLAIM_ROLE % rel, {"links": links[rel]}))

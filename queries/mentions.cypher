@@ -10,4 +10,6 @@ WITH e, a, a.date AS date, a.id AS article
 ORDER BY date DESC, article
 LIMIT $limit
 MATCH (a)-[m:MENTIONS]->(e)
-RETURN e.name AS entity, article, date, a.title AS title, a.outlet AS outlet, m.forms AS forms, m.count AS count
+// a mention stores no forms when it used the entity's name alone, no count when once (kg/write.py)
+RETURN e.name AS entity, article, date, a.title AS title, a.outlet AS outlet, coalesce(m.forms, [e.name]) AS forms,
+       coalesce(m.count, 1) AS count

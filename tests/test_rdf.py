@@ -78,9 +78,10 @@ def test_every_format_parses_back_with_the_graphs_counts(graph):
 CALL_FOR_DESIGNATION = """
 MATCH (a:Article {id: '2021-06-uk-debate'}), (mp:Entity {id: 'person-tom-ashdown'}),
       (body:Entity {id: 'uk-home-office'}), (g:Entity {id: 'irgc'})
-CREATE (a)-[:STATES]->(c:Claim {id: 'call-1', predicate: 'CALLED_FOR_DESIGNATION', modality: 'called_for',
+MERGE (f:Fact {key: 'CALLED_FOR_DESIGNATION|' + mp.key + '|' + g.key}) ON CREATE SET f.predicate = 'CALLED_FOR_DESIGNATION'
+CREATE (a)-[:STATES]->(c:Claim {id: 'call-1',
         evidence: 'Ashdown urged the Home Office to proscribe the IRGC.', start: 0, end: 52, confidence: 0.8}),
-       (c)-[:SUBJECT]->(mp), (c)-[:SPEAKER]->(mp), (c)-[:ADDRESSEE]->(body), (c)-[:OBJECT]->(g)
+       (c)-[:SUBJECT]->(mp), (c)-[:SPEAKER]->(mp), (c)-[:ADDRESSEE]->(body), (c)-[:OBJECT]->(g), (c)-[:OF]->(f)
 """
 
 

@@ -89,8 +89,8 @@ def test_a_listed_groups_lists_show_in_its_profile(home_graph):
     home_graph.ingest([FIXTURES / "queries-corpus"])
     profile = home_graph.query("group-profile", group="IRGC")[0]
     assert "US Foreign Terrorist Organizations (since 2019-04-15)" in profile["lists"]
-    assert not home_graph.store.read("MATCH (c:Claim)-[:OBJECT]->(:Entity {key: 'irgc'}) "
-                                     "WHERE c.extractor STARTS WITH 'list' RETURN c")
+    assert not home_graph.store.read("MATCH (a:Article)-[:STATES]->(c:Claim)-[:OBJECT]->(:Entity {key: 'irgc'}) "
+                                     "WHERE a.extractor STARTS WITH 'list' RETURN c")
 
 
 @pytest.mark.parametrize("title, country, body", [

@@ -101,8 +101,8 @@ def test_remove_retracts_claims_entities_and_corroboration(tmp_path, homes):
     articles = corpus(tmp_path / "articles", {"second-outlet.txt": second})
     home = homes()
     ingest(home, articles)
-    corroboration = ("MATCH (a:Article)-[:STATES]->(c:Claim) "
-                     "RETURN c.fact AS fact, count(DISTINCT a) AS articles ORDER BY fact")
+    corroboration = ("MATCH (a:Article)-[:STATES]->(:Claim)-[:OF]->(f:Fact) "
+                     "RETURN f.key AS fact, count(DISTINCT a) AS articles ORDER BY fact")
     with KnowledgeGraph.open(home=home) as graph:
         before = {r["fact"]: r["articles"] for r in graph.store.read(corroboration)}
     shared = {fact for fact, n in before.items() if n == 2}
@@ -194,7 +194,7 @@ def test_doctor_finds_half_written_articles_orphans_and_broken_claims(homes):
     assert len(problems) == 3, result.stdout
     assert "1 half-written articles (2021-06-uk-debate)" in problems[0]
     assert "1 entities with no mention and no claim (person:nobody)" in problems[1]
-    assert "1 claims missing their article, subject or object" in problems[2]
+    assert "1 claims missing their article, subject, object or fact" in problems[2]
     ingest(home, EXAMPLES)  # repairs the half-written article
     assert "1 half-written" not in run_kg(home, "doctor").stdout
 

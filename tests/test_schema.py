@@ -12,7 +12,7 @@ def _wanted():
     """Keys and indexes of schema.toml."""
     keys, indexes = set(), set()
     for label, node in SCHEMA["nodes"].items():
-        for prop in [node.get("key")] + node.get("unique", []):
+        for prop in [node.get("key") if node.get("key_indexed", True) else None] + node.get("unique", []):
             if prop:
                 keys.add((label, prop))
         for prop in node.get("indexed", []):

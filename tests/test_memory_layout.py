@@ -1,0 +1,68 @@
+"""The engine keeps the graph in memory, so claims and mentions store only what they cannot reach
+(schema v5): a claim's predicate, fact key, modality and extractor come from its fact, its
+predicate and its article; a mention stores its forms and count only when they are not the usual
+ones. What readers get is what they got when each claim and mention carried them."""
+from __future__ import annotations
+
+from conftest import EXAMPLES
+from kg.resources import schema
+
+LISTING = "Canada listed the {name} as a terrorist entity in 2012.\n"
+
+
+def test_a_claim_stores_neither_predicate_modality_fact_nor_extractor_and_the_export_gives_them(graph):
+    graph.ingest([EXAMPLES])
+    stored = {k for r in graph.store.read("MATCH (c:Claim) RETURN keys(c) AS keys") for k in r["keys"]}
+    assert stored and not stored & {"predicate", "modality", "fact", "extractor"}
+    facts = {r["id"]: r for r in graph.store.read(
+        "MATCH (a:Article)-[:STATES]->(c:Claim)-[:OF]->(f:Fact) "
+        "RETURN c.id AS id, f.predicate AS predicate, a.extractor AS extractor")}
+    exported = list(graph.claims())
+    assert len(exported) == len(facts) > 10
+    for claim in exported:
+        assert claim["predicate"] == facts[claim["id"]]["predicate"]
+        assert claim["modality"] == schema()["predicates"][claim["predicate"]]["modality"]
+        assert claim["extractor"] == facts[claim["id"]]["extractor"]
+
+
+def test_a_mention_of_an_entity_by_its_name_once_stores_neither_forms_nor_count(graph, tmp_path):
+    (tmp_path / "listing.txt").write_text(LISTING.format(name="Quds Force"))
+    graph.ingest([tmp_path])
+    assert graph.store.read("MATCH (:Article)-[m:MENTIONS]->(e:Entity {key: 'quds-force'}) "
+                            "RETURN keys(m) AS keys") == [{"keys": ["reasons"]}]
+    [row] = graph.query("mentions", entity="Quds Force")
+    assert (row["forms"], row["count"]) == (["Quds Force"], 1)
+
+
+def test_an_entitys_aliases_and_reasons_come_back_from_the_mentions_that_remain(graph, tmp_path):
+    (tmp_path / "first.txt").write_text(LISTING.format(name="Quds Force"))
+    (tmp_path / "second.txt").write_text(LISTING.format(name="Qods Force"))
+    graph.ingest([tmp_path / "first.txt"])
+    graph.ingest([tmp_path / "second.txt"])
+
+    def entity() -> dict:
+        [row] = graph.store.read("MATCH (e:Entity {key: 'quds-force'}) "
+                                 "RETURN e.aliases AS aliases, e.merge_reasons AS reasons")
+        return row
+
+    assert entity() == {"aliases": ["Qods Force", "Quds Force"],
+                        "reasons": ["gazetteer alias 'Qods Force'", "gazetteer alias 'Quds Force'"]}
+    # the second article's spelling is stored on its mention, the first's is the entity's name
+    assert graph.store.read("MATCH (a:Article)-[m:MENTIONS]->(:Entity {key: 'quds-force'}) "
+                            "RETURN a.id AS article, m.forms AS forms ORDER BY article") == [
+        {"article": "first", "forms": None}, {"article": "second", "forms": ["Qods Force"]}]
+    graph.remove(["first"])
+    assert entity() == {"aliases": ["Qods Force"], "reasons": ["gazetteer alias 'Qods Force'"]}
+    graph.ingest([tmp_path / "first.txt"])
+    graph.remove(["second"])
+    assert entity() == {"aliases": ["Quds Force"], "reasons": ["gazetteer alias 'Quds Force'"]}
+
+
+def test_a_claim_that_lost_its_fact_is_incomplete_and_repair_removes_it(graph):
+    graph.ingest([EXAMPLES])
+    [lost] = graph.store.read("MATCH (c:Claim) WITH c ORDER BY c.id LIMIT 1 RETURN c.id AS id")
+    graph.store.write([("MATCH (c:Claim {id: $id})-[r:OF]->() DELETE r", lost)])
+    assert graph.doctor().incomplete_claims == [lost["id"]]  # its predicate is its fact's
+    graph.repair()
+    assert graph.doctor().incomplete_claims == []
+    assert lost["id"] not in {c["id"] for c in graph.claims()}
