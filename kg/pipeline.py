@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from .gazetteer import gazetteer
 from .extract import extract
 from .model import Analysis, Article, gather
-from .nlp import paragraphs, parse
+from .nlp import paragraphs, parse, parse_names
 from .resolve import Resolved, resolve
 
 
@@ -20,14 +20,18 @@ def parsed(article: Article) -> tuple[Resolved, list[tuple[int, Doc]]]:
     """The article's paragraphs parsed, their entities resolved (everywhere), and the body's
     paragraphs (offset, doc) that claims are looked for in."""
     spans = list(paragraphs(article.text, 0, len(article.text)))
-    docs = list(zip([offset for offset, _ in spans], parse(text for _, text in spans)))
+    in_body = [article.body_start <= offset < article.body_end for offset, _ in spans]
+    body_docs = parse(text for (_, text), inside in zip(spans, in_body) if inside)
+    other_docs = parse_names(text for (_, text), inside in zip(spans, in_body) if not inside)
+    docs = [(offset, next(body_docs if inside else other_docs)) for (offset, _), inside in zip(spans, in_body)]
     for (_, text), (_, doc) in zip(spans, docs):
         if text in (article.title, f"By {article.author}"):  # Title Case fools the NER: gazetteer names only
             doc.ents = [e for e in doc.ents if e.label_ == "DATE"]
     # the NER's names from the body only: in the header and the page furniture after the body
-    # (headline lists, "Latest news", ad-block notices) only the gazetteer's names count
+    # (headline lists, "Latest news", ad-block notices) only the gazetteer's names count, so only
+    # the tokenizer, sentencizer and span ruler run there (kg.nlp.parse_names)
     resolved = resolve(docs, names_from=(article.body_start, article.body_end))
-    body = [(offset, doc) for offset, doc in docs if article.body_start <= offset < article.body_end]
+    body = [paragraph for paragraph, inside in zip(docs, in_body) if inside]
     return resolved, body
 
 
