@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Token
@@ -63,7 +64,7 @@ RELATIONS: dict[str, Callable[[Doc, int], Iterable[int]]] = {
 
 @dataclass(frozen=True)
 class Constraint:
-    """One attribute of a node: its string equal to `value`, or in (or out of) `values`."""
+    """One attribute of a node: its string in `values` (one value: equal to it), or out of them."""
 
     attr: Hashable  # ("native", "lemma_") or ("_", "kg_lemma"): tokens are indexed by it
     get: Getter
@@ -91,7 +92,7 @@ def _constraints(attrs: dict) -> list[Constraint] | None:
                       for name, spec in value.items()]
         elif isinstance(key, str) and key.upper() in NATIVE:
             name = NATIVE[key.upper()]
-            get = (lambda attr: lambda token: getattr(token, attr))(name)
+            get = attrgetter(name)
             found.append(Constraint(("native", name), get, frozenset([value])) if isinstance(value, str)
                          else _set(("native", name), get, value))
         else:
