@@ -10,6 +10,7 @@ from functools import lru_cache
 from dateparser.date import DateDataParser
 
 _HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+_YEAR = re.compile(r"(1[89]|20)\d\d")
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 
 
@@ -39,6 +40,8 @@ def resolve_date(text: str | None, article_date: str | None) -> ClaimDate | None
     if base is not None:  # "January last year": the year first, then dateparser does the rest
         for word, shift in (("last", -1), ("this", 0), ("next", 1)):
             words = re.sub(rf"\b{word} year\b", str(base.year + shift), words, flags=re.I)
+    if _YEAR.fullmatch(words):  # a year alone, as dateparser reads it (checked for 1800-2099), without its cost
+        return ClaimDate(text, words, "year")
     if base is not None and words.lower() == base.strftime("%A").lower():
         return ClaimDate(text, base.date().isoformat(), "day")  # news: "on Wednesday" in Wednesday's paper
     if not _HAS_YEAR.search(words) and base is None:

@@ -61,3 +61,13 @@ def paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
 
 def parse(texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
     return pipeline().pipe(texts, batch_size=batch_size)
+
+
+NAMES_ONLY = ("sentencizer", "span_ruler")
+
+
+def parse_names(texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+    """Tokens, sentences and the gazetteer's names only: all kg reads of an article's page furniture
+    (kg/resolve.py: outside the body only the gazetteer's names count), at a tenth of the cost."""
+    nlp = pipeline()
+    return nlp.pipe(texts, batch_size=batch_size, disable=[name for name in nlp.pipe_names if name not in NAMES_ONLY])

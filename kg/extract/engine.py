@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 import json
 from functools import cache
 
-from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -23,6 +22,7 @@ from .chunks import adopted
 from ..resources import schema
 from .finders import CHECKS, PAIR_FINDERS, ROLE_FINDERS, Arg, Binding, Memory, home_state
 from .lexicon import words
+from .matching import PatternMatcher
 from .modality import Context, context_of, reporting_subject
 from .rules import Rule, rules
 from .tokens import Named, lemma, register_extensions
@@ -65,18 +65,17 @@ def _family_predicates() -> dict[str, str]:
 
 
 @cache
-def _matcher(vocab: Vocab) -> tuple[DependencyMatcher, dict[int, list[Rule]]]:
-    """One DependencyMatcher over every distinct pattern (rules that share a pattern share a key:
-    the matcher's cost grows with the patterns, not the rules)."""
+def _matcher(vocab: Vocab) -> tuple[PatternMatcher, dict[int, list[Rule]]]:
+    """One matcher over every distinct pattern (rules that share a pattern share a key: the
+    matcher's cost grows with the patterns, not the rules)."""
     register_extensions()
-    matcher = DependencyMatcher(vocab)
+    patterns: dict[str, list[dict]] = {}
     by_key: dict[int, list[Rule]] = {}
     for rule in rules():
         name = json.dumps(rule.pattern, sort_keys=True)
-        if vocab.strings[name] not in by_key:
-            matcher.add(name, [rule.pattern])
-        by_key.setdefault(vocab.strings[name], []).append(rule)
-    return matcher, by_key
+        patterns.setdefault(name, rule.pattern)
+        by_key.setdefault(vocab.strings.add(name), []).append(rule)
+    return PatternMatcher(vocab, patterns), by_key
 
 
 @cache
