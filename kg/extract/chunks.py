@@ -20,6 +20,13 @@ def _name_like(tok: Token) -> bool:
     return tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.pos_ in ("NOUN", "ADJ", "X") and not tok.is_sent_start)
 
 
+def _glued(doc: Doc, end: int) -> bool:
+    """The word after `end` is joined to the name by a hyphen without spaces ("Defense for Children
+    International-Palestine"): part of the name, even where it is a known place."""
+    hyphen = doc[end] if doc[end].text == "-" else None
+    return hyphen is not None and not doc[end - 1].whitespace_ and not hyphen.whitespace_
+
+
 def chunk(token: Token) -> Span | None:
     """The proper-noun chunk headed by `token`: capitalised words and the small words between them,
     inside the token's phrase, not crossing a comma or another entity."""
@@ -31,7 +38,7 @@ def chunk(token: Token) -> Span | None:
             and entity_at(doc[start - 1]) is None and doc[start - 1].text not in (",", ";", "(", ")"):
         start -= 1
     while end + 1 < sent.end and (_name_like(doc[end + 1]) or doc[end + 1].lower_ in CONNECTORS) \
-            and entity_at(doc[end + 1]) is None and doc[end + 1].text not in (",", ";", "(", ")"):
+            and (entity_at(doc[end + 1]) is None or _glued(doc, end)) and doc[end + 1].text not in (",", ";", "(", ")"):
         end += 1
     while start <= end and (doc[start].lower_ in _EDGE or not doc[start].text[:1].isupper()):
         start += 1
