@@ -820,7 +820,7 @@ def follows_suit(verb: Token) -> bool:
 
 def calls_for_the_act(verb: Token) -> bool:
     """"had called for this measure", "demanded the ban": a call whose object is the act just told of."""
-    acts = words("precedent_nouns") | words("designation_nouns") | {"measure"}
+    acts = words("precedent_nouns") | words("designation_nouns")
     objects = [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" for p in c.children] + [
         c for c in verb.children if c.dep_ == "dobj"]
     return any(lemma(o) in acts and any(d.dep_ == "det" and d.lower_ in ("this", "that", "the", "such")
