@@ -384,7 +384,9 @@ def stop(home: Path) -> bool:
         os.kill(pid, signal.SIGTERM)  # a clean shutdown, like SHUTDOWN: the AOF is flushed first
         os.kill(pid, signal.SIGCONT)  # a stopped engine must run to shut down
         deadline = time.monotonic() + 60
-        while not _gone(pid):
+        # stopped when the folder's lock is free: a child the engine forked (an append-only file
+        # rewrite being killed on shutdown) holds the inherited lock a moment after the engine is gone
+        while not _gone(pid) or holder(home) is not None:
             if time.monotonic() > deadline:
                 raise EngineError(f"the embedded engine (pid {pid}) of {home} did not stop within 60s; "
                                   f"see {home / 'engine.log'}")
