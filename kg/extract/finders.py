@@ -606,6 +606,8 @@ def _own(noun: Token) -> Arg | None:
 def revoked_objects(verb: Token) -> list[Arg]:
     """"revoked the designation of X", "removed X from its terrorism list"."""
     found: list[Arg] = []
+    if _delisted(verb):  # "X was delisted as a terrorist group by the US"
+        return designated(verb)
     for child in verb.children:
         if child.dep_ == "dobj" and lemma(child) in words("revoked_things"):
             found = nominal_of(child) or _remembered_designees(child)
@@ -628,12 +630,17 @@ def _from_terror_list(tok: Token) -> bool:
     return False
 
 
+def _delisted(verb: Token) -> bool:
+    """A verb that means taking off a list by itself ("delisted"), said of a terror listing."""
+    return lemma(verb) in words("delist_verbs") and has_terror_word(verb.sent)
+
+
 def removed_from_list(tok: Token) -> bool:
     """Taken off, or to be taken off, a terror list: "removed X from its terrorist list", "weighing the
     removal of X from its list of terrorist organisations" (the parser may hang "from" on the verb)."""
     if tok.pos_ == "NOUN":
         return _from_terror_list(tok) or tok.dep_ == "dobj" and _from_terror_list(tok.head)
-    return _from_terror_list(tok)
+    return _from_terror_list(tok) or _delisted(tok)
 
 
 @role_finder

@@ -60,6 +60,9 @@ def _call_context(call: Token, below: Token | None) -> Context:
         elif child.dep_ == "prep" and child.lower_ in ("on", "upon") and child != below:
             spans = [s for p in child.children for s in referent(p, AUTHORITY_TYPES)]
             addressee = spans[0] if spans else addressee
+    if addressee is None and below is not None and below.dep_ == "ccomp":  # "demanded that Berlin ban X"
+        spans = [s for c in below.children if c.dep_ == "nsubj" for s in referent(c, AUTHORITY_TYPES)]
+        addressee = spans[0] if spans else None
     return Context("called_for", call, caller(call), addressee)
 
 

@@ -124,6 +124,10 @@ def referent(token: Token, types: set[str] | None = None) -> list[Span]:
                     add(state)
         if found:
             return found
+    for child in token.children:  # "makes Lithuania the first EU state to …", parsed as a small clause
+        if child.dep_ == "nsubj" and (state := entity_at(child)) is not None and state.label_ == "Country":
+            add(state)
+            return found
     for child in token.children:  # "the Iran-backed group Hezbollah": entity as compound of the head
         if child.dep_ in ("compound", "nmod", "nummod") and entity_at(child) is not None and _just_before(entity_at(child), token):
             if entity_at(child).label_ in ("Location", "Country") and lemma(token) in words("group_nouns"):
@@ -264,6 +268,10 @@ def speaker_of(verb: Token) -> Span | None:
             antecedent = previous_group(child)
             if antecedent:
                 return antecedent[0]
+            body = next((e for p in child.children if p.dep_ == "prep" and p.lower_ in ("in", "of", "from")
+                         for o in p.children if (e := entity_at(o)) is not None and is_body(e)), None)
+            if body is not None and child.tag_ == "NNS":  # "Lawmakers in the Bundestag demanded …"
+                return body
     return None
 
 
