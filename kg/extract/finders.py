@@ -448,11 +448,14 @@ def where_passive(verb: Token) -> list[Arg]:
 
 @role_finder
 def owner(node: Token) -> list[Arg]:
-    """The possessor of a noun: "Canada's list", "its list"."""
+    """The possessor of a noun: "Canada's list", "its list", "the US terror list", "the British list"."""
     found = possessor(node)
     if found is not None:
         return [found]
-    return [a for c in node.children if c.dep_ == "poss" for a in pronoun_authority(c)]
+    named = [a for c in node.children if c.dep_ in ("compound", "amod", "nmod") and c.i < node.i
+             for a in ([entity_at(c)] if entity_at(c) is not None else [actor_named(c.text)])
+             if a is not None and a.label_ in AUTHORITY_TYPES and (not isinstance(a, Span) or a.end <= node.i)]
+    return named[:1] or [a for c in node.children if c.dep_ == "poss" for a in pronoun_authority(c)]
 
 
 @role_finder
