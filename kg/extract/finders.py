@@ -233,8 +233,8 @@ def agent(verb: Token) -> list[Arg]:
         announcer = _announcer(verb)  # "Canada has announced that X will be designated"
         if announcer:
             return announcer
-    if verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBN") and _issuer(verb.head):
-        return _issuer(verb.head)  # "A decree issued by the ministry designated …" parsed as two participles
+    if verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBN") and (issuer := _issuer(verb.head)):
+        return issuer  # "A decree issued by the ministry designated …" parsed as two participles
     if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":  # "the government's decision / failure to ban X"
         owner = next((c for c in verb.head.children if c.dep_ == "poss"), None)
         if owner is not None:
@@ -448,14 +448,14 @@ def where_passive(verb: Token) -> list[Arg]:
 
 @role_finder
 def owner(node: Token) -> list[Arg]:
-    """The possessor of a noun: "Canada's list", "its list", "the US terror list", "the British list"."""
+    """Whose a noun is: "Canada's list", "the US terror list", "the British list", "its list"."""
     found = possessor(node)
     if found is not None:
         return [found]
-    named = [a for c in node.children if c.dep_ in ("compound", "amod", "nmod") and c.i < node.i
-             for a in ([entity_at(c)] if entity_at(c) is not None else [actor_named(c.text)])
-             if a is not None and a.label_ in AUTHORITY_TYPES and (not isinstance(a, Span) or a.end <= node.i)]
-    return named[:1] or [a for c in node.children if c.dep_ == "poss" for a in pronoun_authority(c)]
+    named = _own(node)
+    if named is not None and named.label_ in AUTHORITY_TYPES:
+        return [named]
+    return [a for c in node.children if c.dep_ == "poss" for a in pronoun_authority(c)]
 
 
 @role_finder
@@ -599,10 +599,11 @@ def nominal_objects(noun: Token) -> list[Arg]:
 
 
 def _own(noun: Token) -> Arg | None:
-    """The entity a designation noun belongs to: its possessor or a named modifier ("the U.S.
-    designation"); a list's name is no owner ("the FTO designation")."""
-    return possessor(noun) or next((entity_at(c) for c in noun.children if c.dep_ in ("compound", "amod")
-                                    and entity_at(c) is not None and c.lower_ not in words("terror_words")), None)
+    """The entity a noun belongs to: its possessor or a named modifier ("the U.S. designation", "the
+    US terror list", "the British list", "UN sanctions"); a list's name is no owner ("the FTO designation")."""
+    return possessor(noun) or next((named for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
+                                    and c.i < noun.i and c.lower_ not in words("terror_words")
+                                    and (named := entity_at(c) or actor_named(c.text)) is not None), None)
 
 
 @role_finder
@@ -616,10 +617,8 @@ def revoked_objects(verb: Token) -> list[Arg]:
             found = nominal_of(child) or _remembered_designees(child)
             if not found and verb.dep_ == "conj":  # "designated X …, and … revoked the designation"
                 found = designated(verb.head)
-        elif child.dep_ == "prep" and child.lower_ == "from":
-            lists = [t for t in child.children if t.lemma_.lower() in words("list_nouns")]
-            if lists and has_terror_word(lists[0].subtree):
-                found = designated(verb)
+    if not found and _from_terror_list(verb):
+        found = designated(verb)
     return found
 
 
@@ -899,8 +898,8 @@ def terror_in_subtree(tok: Token) -> bool:
 
 
 CHECKS: dict[str, Callable[[Token], bool]] = {
-    f.__name__: f for f in (verbal, terror_clause, participle_by, terror_list, terror_in_subtree, terror_members, removed_from_list,
-                            calls_for_the_act, precedent, follows_suit, sought_act)}
+    f.__name__: f for f in (verbal, terror_clause, participle_by, terror_list, terror_in_subtree, terror_members,
+                            removed_from_list, calls_for_the_act, precedent, follows_suit, sought_act)}
 
 
 # --- pair finders: adjectival forms -------------------------------------------------------------
@@ -1020,11 +1019,9 @@ def _sanction_targets(noun: Token) -> list[Arg]:
 def _sanctioner(noun: Token) -> list[Arg]:
     """Whose sanctions: "UN sanctions", "Washington's sanctions", "X imposed sanctions", "the
     sanctions … are being implemented by X"."""
-    for c in noun.children:
-        if c.dep_ in ("compound", "poss", "nmod") and (e := entity_at(c)) is not None and e.label_ in AUTHORITY_TYPES:
-            return [e]
-        if c.dep_ == "amod" and (a := actor_named(c.text)) is not None and a.label_ == "Country":
-            return [a]
+    own = _own(noun)
+    if own is not None and own.label_ in AUTHORITY_TYPES:
+        return [own]
     if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB":
         return agent(noun.head)
     return []

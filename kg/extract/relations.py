@@ -322,10 +322,12 @@ def _units(noun: Token) -> list[Span]:
 
 
 def _identified_as(noun: Token) -> list[Span]:
-    """The units a relative clause names: "the two SNA factions, which were identified as A and B"."""
-    return [u for v in noun.children if v.dep_ in ("relcl", "acl") and lemma(v) in words("naming_verbs")
-            for p in v.children if p.dep_ == "prep" and p.lower_ == "as"
-            for o in p.children for t in (o, *o.conjuncts) for u in _group_or_name(t)]
+    """The groups a clause on a noun names: "the two SNA factions, which were identified as A and B",
+    "an alliance called X"."""
+    named = [o for v in noun.children if v.dep_ in ("relcl", "acl") and lemma(v) in words("naming_verbs")
+             for c in v.children if c.dep_ in ("oprd", "attr", "dobj") or c.dep_ == "prep" and c.lower_ == "as"
+             for o in ([c] if c.dep_ != "prep" else list(c.children))]
+    return [u for o in named for t in (o, *o.conjuncts) for u in _group_or_name(t)]
 
 
 def _compound_owner(noun: Token) -> Span | None:
@@ -456,7 +458,7 @@ def nominal_support(noun: Token) -> list[Binding]:
     if prep_objects.get("from"):  # "BLA is receiving support from India"
         backed = referent_subject(verb) if verb is not None and lemma(verb) in words("receive_verbs") else []
         if not backed and noun.dep_ == "pobj" and (noun.head.lower_ in ("with", "through") or any(
-                t.lower_ == "thanks" for t in noun.doc[max(noun.sent.start, noun.i - 6):noun.i])):
+                t.lower_ in words("owing_words") for t in noun.doc[max(noun.sent.start, noun.i - 6):noun.i])):
             clause = next((a for a in noun.ancestors if a.pos_ in ("VERB", "AUX")), None)
             while clause is not None and not referent_subject(clause) and clause.dep_ in ("advcl", "xcomp", "conj"):
                 clause = clause.head  # "X is rolling across Sudan, beating the army - thanks to support from Y"
@@ -604,10 +606,11 @@ def leads_coalition(verb: Token) -> list[Binding]:
         return []
     found = []
     for noun in (c for c in verb.children if c.dep_ == "dobj"):
-        coalition = referent(noun, GROUP_TYPES) if lemma(noun) not in words("coalition_nouns") else [
-            u for v in noun.children if v.dep_ == "acl" and lemma(v) in words("naming_verbs")
-            for o in v.children if o.dep_ in ("oprd", "attr", "dobj") or o.dep_ == "prep" and o.lower_ == "as"
-            for t in ([o] if o.dep_ != "prep" else list(o.children)) for u in _group_or_name(t)]
-        if lemma(noun) in words("coalition_nouns") or lemma(verb) in words("join_verbs"):
-            found += [Binding(member, c) for c in coalition if c.kb_id_ != member.kb_id_]
+        if lemma(noun) in words("coalition_nouns"):  # "leads a militia alliance called X"
+            coalitions = _identified_as(noun)
+        elif lemma(verb) in words("join_verbs"):  # "joined the Axis of Resistance"
+            coalitions = referent(noun, GROUP_TYPES)
+        else:
+            continue
+        found += [Binding(member, c) for c in coalitions if c.kb_id_ != member.kb_id_]
     return found
