@@ -57,9 +57,10 @@ MATCH (body:Entity {key: pair.body}), (state:Entity {key: pair.country})
 MERGE (body)-[:AGENCY_OF]->(state)
 """
 # A mention stores no `forms` when the article used the entity's name alone (an entity's name never
-# changes) and no `count` when it named it once: most mentions keep their merge reasons only (at 20k
-# articles mention properties were a fifth of the engine's memory). Readers take
-# `coalesce(m.forms, [e.name])` and `coalesce(m.count, 1)`.
+# changes), no `count` when it named it once, and no `reasons` when they are only the plain ones of its
+# forms (`plain_reason`): most mentions store nothing (at 20k bench articles mention properties were a
+# fifth of the engine's memory, the reasons most of it). Readers take `coalesce(m.forms, [e.name])`,
+# `coalesce(m.count, 1)` and `coalesce(m.reasons, PLAIN_REASONS)`.
 MERGE_MENTIONS = """
 UNWIND $mentions AS row
 MATCH (a:Article {id: row.article}), (e:Entity {key: row.entity})
@@ -67,6 +68,11 @@ MERGE (a)-[m:MENTIONS]->(e)
 SET m.forms = CASE WHEN row.forms = [e.name] THEN null ELSE row.forms END,
     m.count = CASE WHEN row.count = 1 THEN null ELSE row.count END, m.reasons = row.reasons
 """
+# plain_reason in Cypher, over a mention `m` of entity `e`: a name no list knows has a key 'type:name'
+PLAIN_REASONS = ("""[f IN coalesce(m.forms, [e.name]) | CASE WHEN e.key CONTAINS ':' THEN 'name ' + """
+                 """%(q)s + ' (no list knows it)' ELSE 'gazetteer alias ' + %(q)s END]"""
+                 % {"q": """(CASE WHEN f CONTAINS "'" AND NOT f CONTAINS '"' THEN '"' + f + '"' """
+                         """ELSE "'" + f + "'" END)"""})
 # A claim's predicate and fact key are its Fact's, its modality its predicate's (schema.toml), its
 # extractor its article's: none is copied on the claim. Written after the facts, linked to its fact
 # here, so no statement looks a claim up by id (Claim.id has no index).
@@ -162,8 +168,8 @@ REFRESH_ENTITIES = """
 UNWIND $keys AS key
 MATCH (e:Entity {key: key})
 OPTIONAL MATCH (e)<-[m:MENTIONS]-(:Article)
-WITH e, collect(m.forms) AS form_lists, collect(m.reasons) AS reason_lists, count(m) AS mentions,
-     count(m.forms) AS with_forms
+WITH e, collect(m.forms) AS form_lists, count(m) AS mentions, count(m.forms) AS with_forms,
+     collect(CASE WHEN m IS NULL THEN null ELSE coalesce(m.reasons, %s) END) AS reason_lists
 // a mention without forms used the entity's name
 WITH e, reduce(s = CASE WHEN with_forms < mentions THEN [e.name] ELSE [] END, x IN form_lists | s + x) AS all_forms,
      reduce(s = [], x IN reason_lists | s + x) AS all_reasons
@@ -174,7 +180,7 @@ UNWIND [null] + all_reasons AS reason
 WITH e, forms, reason ORDER BY reason
 WITH e, forms, collect(DISTINCT reason) AS reasons
 SET e.aliases = forms, e.merge_reasons = reasons, e.lookup = %s
-""" % LOOKUP.format(names="[e.name] + coalesce(e.known_aliases, []) + forms")
+""" % (PLAIN_REASONS, LOOKUP.format(names="[e.name] + coalesce(e.known_aliases, []) + forms"))
 # The lookup as an index both engines have: one (:Name {key}) node per lower-cased name, linked to
 # every entity whose `lookup` holds it, so queries start from `(:Name {key: toLower($x)})-[:NAMES]->(e)`
 # (Neo4j indexes no list elements; a Name's key is unique on both engines). Kept after every statement
@@ -282,6 +288,19 @@ def _names(keys: list[str]) -> list[tuple[str, dict]]:
     return [(UNLINK_NAMES, {"keys": keys}), (LINK_NAMES, {"keys": keys})] if keys else []
 
 
+def plain_reason(key: str, form: str) -> str:
+    """Why kg/resolve.py took `form` for the entity `key` when nothing else was involved: a gazetteer
+    alias, or a name no list knows (keyed 'type:name')."""
+    return f"name {form!r} (no list knows it)" if ":" in key else f"gazetteer alias {form!r}"
+
+
+def _plain(key: str, forms: list[str], reasons: list[str]) -> bool:
+    """Whether a mention's reasons are just the plain ones of its forms, as PLAIN_REASONS rebuilds them
+    (which quotes as repr() does only for names without both kinds of quote or a backslash)."""
+    quoted = all(repr(f)[1:-1] == f for f in forms)
+    return quoted and set(reasons) == {plain_reason(key, f) for f in forms}
+
+
 def article_row(result: Analysis) -> dict:
     a = result.article
     return {"id": a.id, "title": a.title, "outlet": a.outlet, "author": a.author, "date": a.date,
@@ -357,8 +376,9 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
             grouped[m.entity].append(m.text)
         for key, forms in grouped.items():
             reasons = sorted(r.entities[key].reasons) if key in r.entities else []
-            mentions.append({"article": r.article.id, "entity": key, "forms": sorted(set(forms)),
-                             "count": len(forms), "reasons": reasons})
+            distinct = sorted(set(forms))
+            mentions.append({"article": r.article.id, "entity": key, "forms": distinct, "count": len(forms),
+                             "reasons": None if _plain(key, distinct, reasons) else reasons})
         for c in r.claims:
             cid = claim_id(r.article.id, c)
             claims.append(_claim_row(r.article, c, cid, _count(facts, r, c)))
@@ -380,7 +400,7 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
     for row in mentions:
         forms, reasons, articles = added[row["entity"]]
         forms.update(row["forms"])
-        reasons.update(row["reasons"])
+        reasons.update(row["reasons"] or (plain_reason(row["entity"], f) for f in row["forms"]))
         articles.append(row["article"])
     if added:
         out.append((ADD_ALIASES, {"rows": [{"key": k, "forms": sorted(f), "reasons": sorted(r), "articles": len(a)}

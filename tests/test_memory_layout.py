@@ -1,7 +1,8 @@
 """The engine keeps the graph in memory, so claims and mentions store only what they cannot reach
 (schema v5): a claim's predicate, fact key, modality and extractor come from its fact, its
 predicate and its article; a mention stores its forms and count only when they are not the usual
-ones. What readers get is what they got when each claim and mention carried them."""
+ones, and its merge reasons only when its forms do not give them. What readers get is what they got
+when each claim and mention carried them."""
 from __future__ import annotations
 
 from conftest import EXAMPLES
@@ -25,13 +26,22 @@ def test_a_claim_stores_neither_predicate_modality_fact_nor_extractor_and_the_ex
         assert claim["extractor"] == facts[claim["id"]]["extractor"]
 
 
-def test_a_mention_of_an_entity_by_its_name_once_stores_neither_forms_nor_count(graph, tmp_path):
+def test_a_mention_of_an_entity_by_its_name_once_stores_nothing(graph, tmp_path):
     (tmp_path / "listing.txt").write_text(LISTING.format(name="Quds Force"))
     graph.ingest([tmp_path])
     assert graph.store.read("MATCH (:Article)-[m:MENTIONS]->(e:Entity {key: 'quds-force'}) "
-                            "RETURN keys(m) AS keys") == [{"keys": ["reasons"]}]
+                            "RETURN keys(m) AS keys") == [{"keys": []}]
     [row] = graph.query("mentions", entity="Quds Force")
     assert (row["forms"], row["count"]) == (["Quds Force"], 1)
+
+
+def test_a_mention_keeps_a_reason_its_forms_do_not_give(graph, tmp_path):
+    (tmp_path / "talk.txt").write_text("Erika Vossberg, a minister, spoke on Monday. Later Vossberg left.\n")
+    graph.ingest([tmp_path])
+    [row] = graph.store.read("MATCH (:Article)-[m:MENTIONS]->(e:Entity {name: 'Erika Vossberg'}) "
+                             "RETURN m.forms AS forms, m.reasons AS reasons")
+    assert row["forms"] == ["Erika Vossberg", "Vossberg"]
+    assert "'Vossberg' is part of the name 'Erika Vossberg' used in the same article" in row["reasons"]
 
 
 def test_an_entitys_aliases_and_reasons_come_back_from_the_mentions_that_remain(graph, tmp_path):

@@ -89,6 +89,9 @@ def context_of(trigger: Token) -> Context:
     for child in trigger.children:
         if child.dep_ == "neg" or child.lower_ in negators and child.dep_ in ("neg", "advmod", "det"):
             return Context("denied", child)
+    for child in trigger.children:  # a headline's verb the tagger took for part of a name: "UK Weighs Ban on X"
+        if child.dep_ in ("compound", "amod") and child.i < trigger.i and lemma(child) in words("pending_verbs"):
+            return Context("pending", child)
     if trigger.dep_ in ("relcl", "acl", "xcomp") and is_call(trigger.head):  # "calls to proscribe X"
         return _call_context(trigger.head, trigger)
     chain = list(clause_chain(trigger))
