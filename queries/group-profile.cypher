@@ -12,13 +12,14 @@ MATCH (:Name {key: toLower($group)})-[:NAMES]->(g:Entity)
 // each list is gathered in one pass over the group's facts (collect() leaves out the nulls)
 OPTIONAL MATCH (g)<-[:FACT_SUBJECT]-(fo:Fact)-[:FACT_OBJECT]->(xo:Entity)
 WHERE xo <> g
-// in a set order, so both engines keep the same lists, the same 20 sources and the same 100 facts
-WITH g, fo, xo ORDER BY fo.predicate, xo.name
+// in a total order (a fact's key is unique; two linked entities may share a name), so both engines
+// keep the same lists, the same 20 sources and the same 100 facts
+WITH g, fo, xo ORDER BY fo.predicate, xo.name, fo.key
 WITH g, collect(CASE WHEN fo.predicate = 'PART_OF' THEN xo.name END) AS parents,
      collect(fo) AS out_facts, collect(xo) AS out_entities
 OPTIONAL MATCH (g)<-[:FACT_OBJECT]-(fi:Fact)-[:FACT_SUBJECT]->(xi:Entity)
 WHERE xi <> g
-WITH g, parents, out_facts, out_entities, fi, xi ORDER BY fi.predicate, xi.name
+WITH g, parents, out_facts, out_entities, fi, xi ORDER BY fi.predicate, xi.name, fi.key
 WITH g, parents, out_facts, out_entities,
      collect(CASE WHEN fi.predicate = 'PART_OF' THEN xi.name END) AS units,
      collect(CASE WHEN fi.predicate = 'LEADS'

@@ -14,4 +14,4 @@ CREATE INDEX entity_type IF NOT EXISTS FOR (n:Entity) ON (n.type);
 CREATE INDEX fact_predicate IF NOT EXISTS FOR (n:Fact) ON (n.predicate);
 CREATE INDEX fact_contradicted IF NOT EXISTS FOR (n:Fact) ON (n.contradicted);
 CREATE FULLTEXT INDEX entity_name_text IF NOT EXISTS FOR (n:Entity) ON EACH [n.name];
-// kg's writer lock (see Neo4jStore.write), not part of the graph model: one node, locked by every write
+// kg's writer lock is a lease on the (:Schema {id: 'kg'}) node (TAKE_LEASE in kg/store.py)

@@ -88,7 +88,7 @@ def neo4j_server(request):
         return
     from testcontainers.neo4j import Neo4jContainer
 
-    with Neo4jContainer("neo4j:5-community", password=NEO4J_PASSWORD) as container:
+    with Neo4jContainer("neo4j:5.26-community", password=NEO4J_PASSWORD) as container:
         yield container.get_connection_url(), "neo4j", NEO4J_PASSWORD
 
 
