@@ -283,9 +283,32 @@ class Neo4jStore(Store):
         except Neo4jError as exc:
             raise StoreError(f"Neo4j refused a write: {exc.message}") from exc
 
+    def setup_schema(self):
+        """Create what schema/neo4j.cypher declares and the database lacks. Several kg processes may
+        start at once on an empty database (the first run of a scale-out): each statement is a
+        managed transaction (a deadlock between them is retried) and a constraint or index another
+        process created meanwhile is fine."""
+        try:
+            have = {r["name"] for r in self.read("SHOW CONSTRAINTS YIELD name RETURN name")}
+            have |= {r["name"] for r in self.read("SHOW INDEXES YIELD name RETURN name")}
+        except StoreError:
+            have = set()  # a user who may not list the schema: every statement is tried
+        for statement in schema_statements(self.backend):
+            named = re.match(r"CREATE\s+(?:\w+\s+)?(?:CONSTRAINT|INDEX)\s+(\w+)", statement, re.I)
+            if not (named and named[1] in have):
+                self._schema_statement(statement)
+
     def _schema_statement(self, statement):
-        with self.driver.session(database=self.database) as session:
-            session.run(statement).consume()
+        from neo4j.exceptions import Neo4jError
+
+        try:
+            with self.driver.session(database=self.database) as session:
+                session.execute_write(lambda tx: tx.run(statement).consume())
+        except Neo4jError as exc:
+            # IF NOT EXISTS checks before the commit: one created by another process meanwhile is refused
+            # as EquivalentSchemaRuleAlreadyExists (or IndexAlreadyExists, ConstraintAlreadyExists, ...)
+            if not (exc.code or "").startswith("Neo.ClientError.Schema.") or "AlreadyExists" not in exc.code:
+                raise StoreError(f"Neo4j refused the schema statement {statement!r}: {exc.message}") from exc
 
     def close(self):
         self.driver.close()

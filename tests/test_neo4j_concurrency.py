@@ -11,7 +11,7 @@ import pytest
 
 from conftest import EXAMPLES, FIXTURES
 from kg.api import KnowledgeGraph
-from kg.store import Neo4jStore
+from kg.store import Neo4jStore, schema_statements
 
 pytestmark = pytest.mark.neo4j
 
@@ -21,6 +21,21 @@ ARTICLES = sorted([*EXAMPLES.glob("*.txt"), *(FIXTURES / "queries-corpus").glob(
 def clear(uri, user, password) -> None:
     with Neo4jStore(uri, user, password) as store:
         store.write([("MATCH (n) DETACH DELETE n", {})])
+
+
+def drop_schema(uri, user, password) -> None:
+    """An empty database's schema: no constraint and no index of kg's (the first run of a scale-out)."""
+    with Neo4jStore(uri, user, password) as store:
+        for row in store.read("SHOW CONSTRAINTS YIELD name RETURN name"):
+            store.write([(f"DROP CONSTRAINT {row['name']}", {})])
+        for row in store.read("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name"):
+            store.write([(f"DROP INDEX {row['name']}", {})])
+
+
+def schema_names(uri, user, password) -> set[str]:
+    with Neo4jStore(uri, user, password) as store:
+        return {r["name"] for r in store.read("SHOW CONSTRAINTS YIELD name RETURN name")} | {
+            r["name"] for r in store.read("SHOW INDEXES YIELD name RETURN name")}
 
 
 def ingest_at_once(server, folders, tmp_path) -> None:
@@ -82,4 +97,15 @@ def shards(tmp_path, processes: int, overlapping: bool) -> list:
 def test_concurrent_ingests_give_the_graph_of_one(neo4j_server, one_ingest, tmp_path, processes, overlapping):
     clear(*neo4j_server)
     ingest_at_once(neo4j_server, shards(tmp_path, processes, overlapping), tmp_path)
+    assert snapshot(neo4j_server) == one_ingest
+
+
+def test_four_ingests_starting_at_once_on_an_empty_database_all_set_up_its_schema(neo4j_server, one_ingest, tmp_path):
+    clear(*neo4j_server)
+    drop_schema(*neo4j_server)
+    assert not {"article_id", "entity_key", "name_key"} & schema_names(*neo4j_server)
+    ingest_at_once(neo4j_server, shards(tmp_path, 4, overlapping=False), tmp_path)  # every process exits 0
+    declared = {s.split()[2] if s.split()[1] in ("CONSTRAINT", "INDEX") else s.split()[3]
+                for s in schema_statements("neo4j")}
+    assert declared <= schema_names(*neo4j_server)
     assert snapshot(neo4j_server) == one_ingest
