@@ -212,15 +212,33 @@ class KnowledgeGraph:
         self.close()
 
     # --- ingest ---------------------------------------------------------------------------
-    @_writes
     def ingest(self, paths: Iterable[str | Path], workers: int = 1, batch_size: int = 32,
                max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
                follow_links: bool = False) -> IngestReport:
         """Read, analyse and write every article under `paths`. Unchanged articles are skipped;
         changed ones, and those analysed by another extractor version, are replaced; bad files are
         reported in the result and the rest still ingested. Symbolic links leading outside the
-        folders given are refused unless `follow_links`."""
-        return self._ingest(paths, workers, batch_size, max_bytes, progress, follow_links)
+        folders given are refused unless `follow_links`.
+
+        Where each write takes the writer lock itself (Neo4j), the lock is held per batch write,
+        not for the whole ingest: several processes or machines analyse at once and their batches
+        take turns, each deciding under the lock which of its articles are new or replaced. The
+        embedded engine's ingest holds its lock throughout (one machine, one writer)."""
+        with self._whole_ingest():
+            return self._ingest(paths, workers, batch_size, max_bytes, progress, follow_links)
+
+    def _whole_ingest(self):
+        """The writer lock for a whole ingest, where writes do not take it each (FalkorDB)."""
+        from contextlib import nullcontext
+
+        return nullcontext() if self.store.locks_each_write else self.store.writing()
+
+    def _step(self):
+        """The writer lock for one step of an ingest that reads before it writes (repair, forgetting
+        texts): the lease on Neo4j; held already for the whole ingest elsewhere."""
+        from contextlib import nullcontext
+
+        return self.store.writing() if self.store.locks_each_write else nullcontext()
 
     def _ingest(self, paths, workers, batch_size, max_bytes, progress, follow_links) -> IngestReport:
         """`ingest` without taking the writer lock, for methods that hold it already (`judge`)."""
@@ -230,10 +248,10 @@ class KnowledgeGraph:
         self._check_version()
         report = IngestReport()
         self.store.write([("MERGE (s:Schema {id: 'kg'}) ON CREATE SET s.version = $version", {"version": schema()["version"]})])
-        report.repaired = write.repair(self.store)
+        with self._step():
+            report.repaired = write.repair(self.store)
         copies: list[Copy] = []
         loading: list[str] = []  # the first article to analyse, once the model is about to load
-        replaced: dict[str, write.References] = {}  # what the old version of each replaced article referred to
         old_texts: set[str] = set()  # content hashes of the replaced versions
 
         def fresh(items: Iterator[Article | Copy | Problem]) -> Iterator[Article]:
@@ -248,12 +266,9 @@ class KnowledgeGraph:
                     "UNWIND $ids AS id MATCH (a:Article {id: id}) "
                     "RETURN a.id AS id, a.content_hash AS hash, a.extractor AS extractor",
                     {"ids": [a.id for a in articles]})}
+                # a first look, to skip analysing what is in the graph as it is; which articles are
+                # new or replaced is decided again when each batch is written, under the writer lock
                 current = {a.id: (a.content_hash, extractor()) for a in articles}
-                changed = [i for i in current if i in known and known[i] != current[i]]
-                if changed:
-                    report.replaced += len(changed)
-                    replaced.update(write.references_of(self.store, changed))
-                    old_texts.update(known[i][0] for i in changed)
                 for a in articles:
                     report.warnings += [f"{a.path}: {w}" for w in a.warnings]
                     if known.get(a.id) == current[a.id]:
@@ -270,8 +285,9 @@ class KnowledgeGraph:
         names.judgements()  # a bad judgements file stops the ingest before anything is written
         linker = Linker.seeded(self.store.read(KNOWN_ENTITIES))  # names no list knows meet earlier spellings
         analysed = map(linker.link, analyse_all(fresh(read_articles(paths, max_bytes, follow_links)), workers=workers))
-        self._write_all(analysed, batch_size, report, progress, replaced)
-        self._forget_texts(old_texts)
+        self._write_all(analysed, batch_size, report, progress, {}, recheck=True, old_texts=old_texts)
+        with self._step():
+            self._forget_texts(old_texts)
         if copies:
             self.store.write([(
                 "UNWIND $copies AS row MATCH (a:Article {id: row.id}) "
@@ -331,19 +347,27 @@ class KnowledgeGraph:
         self._write_all(map(linker.link, analyse_all(stored(), workers=workers)), batch_size, report, progress, replaced)
         return report
 
-    def write_analysed(self, batch: list[Analysis], replaced: write.References = write.References()) -> None:
+    def write_analysed(self, batch: list[Analysis], replaced: write.References = write.References(),
+                       recheck: bool = False) -> write.Written:
         """Write analysed articles: their texts to the content store first (idempotent, by hash),
-        then the graph batch, whose `done` marking says the articles are in."""
+        then the graph batch, whose `done` marking says the articles are in. `recheck`: see
+        write.write_batch."""
         self.content.put(r.article.text for r in batch)
-        write.write_batch(self.store, batch, replaced)
+        return write.write_batch(self.store, batch, replaced, recheck=recheck)
 
     def _write_all(self, analysed: Iterable[Analysis], batch_size: int, report: IngestReport,
-                   progress: Progress | None, replaced: dict[str, write.References]) -> None:
+                   progress: Progress | None, replaced: dict[str, write.References], recheck: bool = False,
+                   old_texts: set[str] | None = None) -> None:
         """Write batches in order, each while the next is analysed (the engine works in its own
-        process, so one core parses while the other writes); a failed write stops the ingest."""
-        def written(batch: list[Analysis]) -> None:
-            report.written += len(batch)
-            report.claims += sum(len(r.claims) for r in batch)
+        process, so one core parses while the other writes); a failed write stops the ingest.
+        `old_texts` gathers the content hashes of the versions replaced."""
+        def written(done: write.Written) -> None:
+            report.written += len(done.articles)
+            report.claims += sum(len(r.claims) for r in done.articles)
+            report.unchanged += done.unchanged
+            report.replaced += len(done.replaced)
+            if old_texts is not None:
+                old_texts.update(done.replaced.values())
 
         def counted(results: Iterable[Analysis]) -> Iterator[Analysis]:
             for result in results:
@@ -353,7 +377,7 @@ class KnowledgeGraph:
                 yield result
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-writer") as writer:
-            pending: tuple[Future, list[Analysis]] | None = None
+            pending: Future | None = None
             for analysed_batch in _chunks(counted(analysed), batch_size):
                 batch = []  # what can be sent: FalkorDB would keep half of a batch with a bad row
                 for r in analysed_batch:
@@ -364,12 +388,10 @@ class KnowledgeGraph:
                         batch.append(r)
                 old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
                 if pending:
-                    pending[0].result()
-                    written(pending[1])
-                pending = writer.submit(self.write_analysed, batch, old), batch
+                    written(pending.result())
+                pending = writer.submit(self.write_analysed, batch, old, recheck)
             if pending:
-                pending[0].result()
-                written(pending[1])
+                written(pending.result())
 
     @_writes
     def remove(self, article_ids: list[str]) -> list[str]:

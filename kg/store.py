@@ -11,6 +11,7 @@ import re
 import secrets
 import socket
 import sys
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -44,6 +45,7 @@ class Store(ABC):
     backend: str
     location: str
     rolls_back: bool  # a failed write() leaves nothing behind (else kg undoes what it left)
+    locks_each_write = False  # every write takes the writer lock itself (else hold `writing()` around them)
 
     @abstractmethod
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> Rows:
@@ -53,6 +55,14 @@ class Store(ABC):
     def write(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
         """Run statements as one unit: one transaction on Neo4j, one MULTI/EXEC on FalkorDB
         (applied whole unless a statement fails; kg marks articles so a partial write is repaired)."""
+
+    def write_checked(self, plan) -> None:
+        """Write what `plan(reader)` decides from the graph as it is under the writer lock: it reads
+        through `reader.read` and returns units of statements, each one write() (one transaction
+        for them all where writes take the lock themselves). The caller holds `writing()` here."""
+        for unit in plan(self):
+            if unit:
+                self.write(unit)
 
     @abstractmethod
     def writing(self) -> Iterator[None]:
@@ -190,8 +200,9 @@ class FalkorStore(Store):
         self.db.connection.close()
 
 
-# Neo4j's writer lock is a lease on the (:Schema) node, renewed by every write; SET first takes the
-# node's write lock, so the lease is read and taken by one transaction at a time.
+# Neo4j's writer lock is a lease on the (:Schema) node. SET first takes the node's write lock, so the
+# lease is read and taken by one transaction at a time. A holder renews it from a heartbeat thread
+# (RENEW_LEASE every quarter lease) and in every write; a killed holder's lease lapses.
 TAKE_LEASE = """
 MERGE (s:Schema {id: 'kg'}) ON CREATE SET s.version = $version
 SET s.writer_lock = true
@@ -206,20 +217,55 @@ MATCH (s:Schema {writer: $token})
 SET s.writer_until = timestamp() + $lease
 RETURN count(s) AS held
 """
+# The first statement of every Neo4j write: the Schema node's write lock, held to the commit, so
+# writes never interleave (an ingest's batches from several processes take turns, one transaction at
+# a time), and the lease: renewed when this process holds it, else `other` names a live holder
+# (a `kg remove`, `repair`, `judge` or `reanalyse`) to wait for. No Schema node: nothing kg wrote yet.
+GUARD = """
+OPTIONAL MATCH (s:Schema {id: 'kg'})
+SET s.writer_lock = true
+REMOVE s.writer_lock
+WITH s, s.writer = $token AS mine
+SET s.writer_until = CASE WHEN mine THEN timestamp() + $lease ELSE s.writer_until END
+RETURN s.writer AS writer,
+       CASE WHEN s.writer IS NOT NULL AND NOT mine AND s.writer_until >= timestamp() THEN s.writer END AS other
+"""
 LEASE_MS = 120_000  # a killed writer's lease lapses after this
+SCHEMA_COMMAND = re.compile(r"\s*(CREATE|DROP)\s+(\w+\s+)?(CONSTRAINT|INDEX)\b", re.I)
+
+
+class _Busy(Exception):
+    """Another kg process holds the graph's writer lease: this write waits for it."""
+
+
+class _InTransaction:
+    """`read` inside a write transaction, for the decisions a write makes under the lock."""
+
+    def __init__(self, tx):
+        self.tx = tx
+
+    def read(self, cypher, params=None):
+        result = self.tx.run(cypher, params or {})
+        keys = list(result.keys())
+        return Rows(keys, [{k: _plain(r[k]) for k in keys} for r in result])
 
 
 class Neo4jStore(Store):
     backend = "neo4j"
     rolls_back = True
-    lease: str | None = None  # this process's writer token while it holds the lock
+    locks_each_write = True
+    lease: str | None = None  # this process's writer token while it holds the lease
+    lost = False  # the heartbeat found the lease taken by another process
 
-    def __init__(self, uri: str, user: str, password: str, database: str | None = None):
+    def __init__(self, uri: str, user: str, password: str, database: str | None = None,
+                 lease_ms: int = LEASE_MS):
+        """`lease_ms`: how long the writer lease lasts unrenewed (a killed holder's lapses after it)."""
         import neo4j
         from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
 
         self.location = f"Neo4j at {uri}"
         self.database = database
+        self.lease_ms = lease_ms
         scheme = uri.partition("://")[0].lower() if "://" in uri else ""
         if scheme not in BOLT_SCHEMES:
             raise StoreError(f"{uri!r} is not a Bolt URI: give the database's address, e.g. bolt://localhost:7687 "
@@ -246,42 +292,91 @@ class Neo4jStore(Store):
 
     @contextmanager
     def writing(self):
+        """Hold the lease for a whole command; a process holding it already (`judge`, which ingests
+        again) just goes on. A heartbeat thread renews it until it is released."""
+        if self.lease:
+            yield
+            return
         token = f"kg process {os.getpid()} on {socket.gethostname()} ({secrets.token_hex(3)})"
         said = False
         while True:
-            [row] = self._run_write(TAKE_LEASE, {"version": schema()["version"], "token": token, "lease": LEASE_MS})
+            [row] = self._run_write(TAKE_LEASE, {"version": schema()["version"], "token": token,
+                                                 "lease": self.lease_ms})
             if row["writer"] == token:
                 break
             if not said:
                 print(f"kg: {row['writer']} is writing to this graph; waiting for it to finish", file=sys.stderr)
                 said = True
             time.sleep(1)
-        self.lease = token
+        self.lease, self.lost = token, False
+        stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(token, stop), name="kg-lease", daemon=True)
+        beat.start()
         try:
             yield
         finally:
+            stop.set()
+            beat.join()
             self.lease = None
             self._run_write("MATCH (s:Schema {writer: $token}) REMOVE s.writer, s.writer_until", {"token": token})
+
+    def _heartbeat(self, token: str, stop: threading.Event) -> None:
+        """Renew the lease every quarter of its length while it is held, however long between writes."""
+        while not stop.wait(self.lease_ms / 4000):
+            try:
+                held = self._run_write(RENEW_LEASE, {"token": token, "lease": self.lease_ms})[0]["held"]
+            except Exception:  # the server unreachable for a moment: the next beat tries again
+                continue
+            if not held:
+                self.lost = True
+                return
 
     def _run_write(self, cypher, params):
         with self.driver.session(database=self.database) as session:
             return session.execute_write(lambda tx: [r.data() for r in tx.run(cypher, params)])
 
     def write(self, statements):
+        if statements and all(SCHEMA_COMMAND.match(cypher) for cypher, _ in statements):
+            from neo4j.exceptions import Neo4jError
+
+            for cypher, params in statements:  # Neo4j runs no schema command in a transaction that writes
+                try:
+                    self._run_write(cypher, params)
+                except Neo4jError as exc:
+                    raise StoreError(f"Neo4j refused a schema command: {exc.message}") from exc
+            return
+        self.write_checked(lambda reader: [statements])
+
+    def write_checked(self, plan):
+        """One transaction under the writer lock: `plan` reads the graph as it is once the lock is
+        held (through the reader it is given) and returns the statements to run, in units (all one
+        transaction here). Run again when the transaction is retried, and while another process
+        holds the lease."""
         from neo4j.exceptions import Neo4jError
 
         def work(tx):
-            if self.lease and not tx.run(RENEW_LEASE, {"token": self.lease, "lease": LEASE_MS}).single()["held"]:
-                raise StoreError(f"{self.location}: this kg process lost the graph's writer lock (no write "
-                                 f"for {LEASE_MS // 1000}s); run the command again")
-            for cypher, params in statements:
-                tx.run(cypher, params).consume()
+            [guard] = tx.run(GUARD, {"token": self.lease or "", "lease": self.lease_ms}).data()
+            if self.lease and (self.lost or guard["writer"] != self.lease):
+                raise StoreError(f"{self.location}: this kg process lost the graph's writer lock (its lease of "
+                                 f"{self.lease_ms // 1000}s lapsed unrenewed); run the command again")
+            if guard["other"]:
+                raise _Busy(guard["other"])
+            for unit in plan(_InTransaction(tx)):
+                for cypher, params in unit:
+                    tx.run(cypher, params).consume()
 
-        try:
-            with self.driver.session(database=self.database) as session:
-                session.execute_write(work)
-        except Neo4jError as exc:
-            raise StoreError(f"Neo4j refused a write: {exc.message}") from exc
+        said = False
+        while True:
+            try:
+                with self.driver.session(database=self.database) as session:
+                    return session.execute_write(work)
+            except _Busy as busy:
+                if not said:
+                    print(f"kg: {busy} is writing to this graph; waiting for it to finish", file=sys.stderr)
+                    said = True
+                time.sleep(1)
+            except Neo4jError as exc:
+                raise StoreError(f"Neo4j refused a write: {exc.message}") from exc
 
     def setup_schema(self):
         """Create what schema/neo4j.cypher declares and the database lacks. Several kg processes may

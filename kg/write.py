@@ -1,8 +1,9 @@
 """Write analysed articles to the graph, many articles per unit of work (UNWIND of rows).
 
-Each batch is one transaction on Neo4j and one MULTI/EXEC on FalkorDB. Articles are marked
-`status: 'writing'` by it and `'done'` by a second, small one, so a batch cut short by a crash is
-found and removed by `repair()` before the next ingest, which then writes those articles again.
+Each batch is one transaction on Neo4j and one MULTI/EXEC on FalkorDB. On FalkorDB its articles
+are marked `status: 'writing'` by it and `'done'` by a second, small one, so a batch cut short by a
+crash is found and removed by `repair()` before the next ingest, which then writes those articles
+again; on Neo4j, which rolls back, both markings are in the batch's one transaction.
 FalkorDB does not roll back the statements of a MULTI/EXEC before one that fails: so every row is
 checked before it is sent, and a batch that fails anyway is undone (its articles removed, what
 they touched recounted) before the error is raised."""
@@ -450,19 +451,54 @@ def _touched(out: list[tuple[str, dict]]) -> References:
     return References(entities, facts)
 
 
-def write_batch(store: Store, batch: list[Analysis], replaced: References = References()) -> None:
-    """Write a batch whole, or undo what a failed batch left and raise StoreError."""
+KNOWN_ARTICLES = ("UNWIND $ids AS id MATCH (a:Article {id: id}) "
+                  "RETURN a.id AS id, a.content_hash AS hash, a.extractor AS extractor")
+
+
+@dataclass
+class Written:
+    """What a batch write did: the articles it wrote, those it found in the graph as they are
+    (another ingest wrote them meanwhile) and the replaced ones, with their old content hashes."""
+
+    articles: list[Analysis] = field(default_factory=list)
+    unchanged: int = 0
+    replaced: dict[str, str] = field(default_factory=dict)
+
+
+def write_batch(store: Store, batch: list[Analysis], replaced: References = References(), recheck: bool = False,
+                also: list[tuple[str, dict]] = ()) -> Written:
+    """Write a batch whole, or undo what a failed batch left and raise StoreError. `also` are more
+    statements for its transaction (the texts, on Neo4j). With `recheck`, which of its articles are
+    new, unchanged or replaced is decided under the writer lock, from the graph as it is then: on
+    Neo4j several processes' batches take turns, and an article another process wrote meanwhile is
+    skipped when its text and extractor are the same, replaced (its old version's references
+    recounted) when not, so no interleaving counts an article twice."""
     if not batch:
-        return
-    ids = [r.article.id for r in batch]
-    out = statements(batch, replaced)
+        return Written()
+    done, touched = Written(batch), References()
+
+    def plan(reader) -> list[list[tuple[str, dict]]]:
+        nonlocal done, touched
+        fresh, gone, done = batch, replaced, Written(batch)
+        if recheck:
+            known = {r["id"]: (r["hash"], r["extractor"]) for r in reader.read(
+                KNOWN_ARTICLES, {"ids": [r.article.id for r in batch]})}
+            fresh = [r for r in batch if known.get(r.article.id) != (r.article.content_hash, extractor())]
+            changed = [r.article.id for r in fresh if r.article.id in known]
+            gone = sum(references_of(reader, changed).values(), replaced)
+            done = Written(fresh, len(batch) - len(fresh), {i: known[i][0] for i in changed})
+        out = [*also, *statements(fresh, gone)] if fresh else []
+        touched = gone + _touched(out)
+        # the `done` marking is its own unit: a MULTI/EXEC goes on after a statement that fails
+        return [out, [(FINISH_ARTICLES, {"ids": [r.article.id for r in fresh]})]] if fresh else []
+
     try:
-        store.write(out)
+        store.write_checked(plan)
     except StoreError:
-        if not store.rolls_back:
-            _undo(store, ids, replaced + _touched(out))
+        if not store.rolls_back and done.articles:
+            _undo(store, [r.article.id for r in done.articles], touched)
         raise
-    store.write([(FINISH_ARTICLES, {"ids": ids})])
+    return done
 
 
 def _undo(store: Store, ids: list[str], touched: References) -> None:

@@ -104,6 +104,49 @@ def test_neo4j_writers_take_turns_through_the_lease_on_the_schema_node(neo4j_ser
     first.close(), second.close()
 
 
+@pytest.mark.neo4j
+def test_a_neo4j_writer_keeps_its_lease_however_long_between_its_writes(neo4j_server):
+    """The lease (here 1 s instead of 2 minutes) is renewed by a heartbeat while it is held, so a
+    long pause between two writes (a slow feed, the model loading) does not let another writer in."""
+    import threading
+
+    from kg.store import Neo4jStore
+
+    first, second = Neo4jStore(*neo4j_server, lease_ms=1000), Neo4jStore(*neo4j_server, lease_ms=1000)
+    order = []
+
+    def later():
+        with second.writing():
+            order.append("second")
+
+    with first.writing():
+        waiting = threading.Thread(target=later)
+        waiting.start()
+        time.sleep(4)  # four lease lengths without a write
+        first.write([("MATCH (n:Nothing) DELETE n", {})])  # still the holder: the write goes through
+        order.append("first")
+    assert "kg-lease" not in [t.name for t in threading.enumerate()]  # the heartbeat stops on release
+    waiting.join(timeout=30)
+    assert order == ["first", "second"]
+    first.close(), second.close()
+
+
+@pytest.mark.neo4j
+def test_a_neo4j_writer_whose_lease_was_taken_refuses_to_write(neo4j_server):
+    from kg.store import Neo4jStore, StoreError
+
+    first, other = Neo4jStore(*neo4j_server, lease_ms=1000), Neo4jStore(*neo4j_server)
+    with first.writing():
+        # as a process that found the lease lapsed (this one suspended, say) takes it over
+        other._run_write("MATCH (s:Schema {id: 'kg'}) SET s.writer = 'another kg process'", {})
+        time.sleep(1)  # a heartbeat or two
+        with pytest.raises(StoreError, match="lost the graph's writer lock"):
+            first.write([("CREATE (:Stray)", {})])
+    assert other.read("MATCH (n:Stray) RETURN count(n) AS n")[0]["n"] == 0
+    other._run_write("MATCH (s:Schema {id: 'kg'}) REMOVE s.writer, s.writer_until", {})
+    first.close(), other.close()
+
+
 def test_a_batch_the_engine_refuses_half_way_leaves_the_graph_as_it_was(tmp_path, home):
     from kg import write
     from kg.model import Entity, Mention

@@ -109,3 +109,34 @@ def test_four_ingests_starting_at_once_on_an_empty_database_all_set_up_its_schem
                 for s in schema_statements("neo4j")}
     assert declared <= schema_names(*neo4j_server)
     assert snapshot(neo4j_server) == one_ingest
+
+
+def test_a_batch_decides_under_the_lock_which_of_its_articles_another_process_wrote_meanwhile(neo4j_server, tmp_path):
+    """Two machines analysed the same articles at once; the first writes them. The second's batch,
+    written next, skips those it finds in the graph as they are and replaces the one whose text it
+    read differently: the graph is that of its versions alone, every count once."""
+    from kg.pipeline import analyse
+    from kg.read import read_article
+
+    articles = sorted(EXAMPLES.glob("*.txt"))
+    edited = tmp_path / "edited" / articles[0].name
+    edited.parent.mkdir()
+    edited.write_text(articles[0].read_text().rstrip() + "\n\nCanada listed the Quds Force as a terrorist entity.\n")
+    ours = [analyse(read_article(path)) for path in articles]
+    theirs = [analyse(read_article(edited))] + ours[1:]
+
+    clear(*neo4j_server)
+    with KnowledgeGraph(Neo4jStore(*neo4j_server), home=tmp_path / "b") as second:
+        second.write_analysed(theirs)
+        alone = snapshot(neo4j_server)
+    clear(*neo4j_server)
+    with KnowledgeGraph(Neo4jStore(*neo4j_server), home=tmp_path / "a") as first, \
+            KnowledgeGraph(Neo4jStore(*neo4j_server), home=tmp_path / "b") as second:
+        assert len(first.write_analysed(ours, recheck=True).articles) == len(articles)
+        done = second.write_analysed(theirs, recheck=True)
+        assert [r.article.id for r in done.articles] == [articles[0].stem]
+        assert done.unchanged == len(articles) - 1 and list(done.replaced) == [articles[0].stem]
+        assert second.doctor().problems == []
+        assert second.write_analysed(theirs, recheck=True).unchanged == len(articles)  # all in, as they are
+        second.content.discard(done.replaced.values())  # what an ingest does with a replaced version's text
+    assert snapshot(neo4j_server) == alone
