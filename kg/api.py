@@ -349,11 +349,11 @@ class KnowledgeGraph:
 
     def write_analysed(self, batch: list[Analysis], replaced: write.References = write.References(),
                        recheck: bool = False) -> write.Written:
-        """Write analysed articles: their texts to the content store first (idempotent, by hash),
-        then the graph batch, whose `done` marking says the articles are in. `recheck`: see
-        write.write_batch."""
-        self.content.put(r.article.text for r in batch)
-        return write.write_batch(self.store, batch, replaced, recheck=recheck)
+        """Write analysed articles: their texts to the content store (first, idempotent by hash; in
+        the batch's own transaction on Neo4j), then the graph batch, whose `done` marking says the
+        articles are in. `recheck`: see write.write_batch."""
+        texts = self.content.writes(r.article.text for r in batch)
+        return write.write_batch(self.store, batch, replaced, recheck=recheck, also=texts)
 
     def _write_all(self, analysed: Iterable[Analysis], batch_size: int, report: IngestReport,
                    progress: Progress | None, replaced: dict[str, write.References], recheck: bool = False,

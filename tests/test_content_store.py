@@ -3,8 +3,11 @@ what queries answer is the same as when the text was on the node, and the text c
 evidence checks and re-analysis."""
 from __future__ import annotations
 
+import os
 import shlex
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -84,17 +87,18 @@ def test_a_changed_file_replaces_its_text(graph, tmp_path):
     assert graph.article_text("listing").startswith("Japan") and old not in graph.content.hashes()
 
 
-def test_texts_are_written_before_the_graph_batch_so_a_failed_batch_leaves_no_article_without_text(
-        graph, tmp_path, monkeypatch):
+def test_a_failed_batch_leaves_no_article_without_its_text(graph, tmp_path, monkeypatch):
+    """FalkorDB's texts are stored before the graph batch; Neo4j's are in the batch's transaction."""
     (tmp_path / "listing.txt").write_text("Canada listed the Quds Force as a terrorist entity in 2012.\n")
 
-    def crash(store, batch, replaced):
+    def crash(store, batch, replaced, **kwargs):
         raise RuntimeError("the engine went away")
 
     monkeypatch.setattr(write, "write_batch", crash)
     with pytest.raises(RuntimeError):
         graph.ingest([tmp_path])
-    assert hash_of((tmp_path / "listing.txt").read_text()) in graph.content.hashes()
+    stored = hash_of((tmp_path / "listing.txt").read_text()) in graph.content.hashes()
+    assert stored == (graph.store.backend == "falkordb")
     monkeypatch.undo()
     assert graph.ingest([tmp_path]).written == 1  # written again, the stored text reused
     assert graph.doctor().missing_texts == []
@@ -121,3 +125,44 @@ def test_a_damaged_text_is_reported_with_the_store_and_the_hash(tmp_path):
         db.execute("UPDATE texts SET zlib = ? WHERE hash = ?", (b"not zlib", digest))
     with pytest.raises(ContentError, match=f"content.sqlite: the text with hash {digest} is damaged"):
         ContentStore(tmp_path / "content.sqlite").get(digest)
+
+
+@pytest.mark.neo4j
+def test_a_second_machine_reads_the_texts_the_first_ingested_into_one_neo4j(neo4j_server, tmp_path):
+    """Two KG_HOMEs (two machines) against one Neo4j: the texts are in the database, not a machine's."""
+    uri, user, password = neo4j_server
+    env = {**os.environ, "NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password}
+
+    def kg(home, *args):
+        done = subprocess.run([sys.executable, "-m", "kg", *args], env={**env, "KG_HOME": str(tmp_path / home)},
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    with KnowledgeGraph.open(home=tmp_path / "machine-a", neo4j_uri=uri, neo4j_user=user,
+                             neo4j_password=password) as graph:
+        graph.store.write([("MATCH (n) DETACH DELETE n", {})])
+    kg("machine-a", "ingest", str(EXAMPLES))
+    assert "no problems found" in kg("machine-b", "doctor")
+    with KnowledgeGraph.open(home=tmp_path / "machine-b", neo4j_uri=uri, neo4j_user=user,
+                             neo4j_password=password) as graph:
+        claims = list(graph.claims())
+        assert len(claims) > 10 and graph.doctor().missing_texts == []
+        for claim in claims:
+            assert graph.article_text(claim["article"])[claim["start"]:claim["end"]] == claim["evidence"]
+        graph.store.write([("MATCH (n) DETACH DELETE n", {})])
+    assert not (tmp_path / "machine-a" / "content").exists()  # nothing kept on the first machine
+
+
+@pytest.mark.neo4j
+def test_texts_an_older_kg_kept_on_this_machine_are_copied_into_neo4j(neo4j_server, tmp_path):
+    uri, user, password = neo4j_server
+    text = "Canada listed the Quds Force as a terrorist entity in 2012."
+    name = "Neo4j_at_" + uri.replace("://", "_").replace(":", "_") + "-default.sqlite"
+    old = ContentStore(tmp_path / "home" / "content" / name)  # where kg kept a Neo4j graph's texts
+    old.put([text])
+    old.close()
+    with KnowledgeGraph.open(home=tmp_path / "home", neo4j_uri=uri, neo4j_user=user, neo4j_password=password) as graph:
+        assert graph.content.get(hash_of(text)) == text
+        graph.store.write([("MATCH (n) DETACH DELETE n", {})])
+    assert (tmp_path / "home" / "content" / (name + ".copied")).exists()
