@@ -284,8 +284,13 @@ class KnowledgeGraph:
         names.use_judgements(self.home / "judgements.toml")
         names.judgements()  # a bad judgements file stops the ingest before anything is written
         linker = Linker.seeded(self.store.read(KNOWN_ENTITIES))  # names no list knows meet earlier spellings
-        analysed = map(linker.link, analyse_all(fresh(read_articles(paths, max_bytes, follow_links)), workers=workers))
-        self._write_all(analysed, batch_size, report, progress, {}, recheck=True, old_texts=old_texts)
+        analysed = analyse_all(fresh(read_articles(paths, max_bytes, follow_links)), workers=workers)
+        link = None
+        if self.store.locks_each_write:  # other processes write meanwhile: link under the lock, as it is then
+            link = _linking_under_lock(linker)
+        else:
+            analysed = map(linker.link, analysed)
+        self._write_all(analysed, batch_size, report, progress, {}, recheck=True, old_texts=old_texts, link=link)
         with self._step():
             self._forget_texts(old_texts)
         if copies:
@@ -348,16 +353,16 @@ class KnowledgeGraph:
         return report
 
     def write_analysed(self, batch: list[Analysis], replaced: write.References = write.References(),
-                       recheck: bool = False) -> write.Written:
+                       recheck: bool = False, link=None) -> write.Written:
         """Write analysed articles: their texts to the content store (first, idempotent by hash; in
         the batch's own transaction on Neo4j), then the graph batch, whose `done` marking says the
-        articles are in. `recheck`: see write.write_batch."""
+        articles are in. `recheck` and `link`: see write.write_batch."""
         texts = self.content.writes(r.article.text for r in batch)
-        return write.write_batch(self.store, batch, replaced, recheck=recheck, also=texts)
+        return write.write_batch(self.store, batch, replaced, recheck=recheck, also=texts, link=link)
 
     def _write_all(self, analysed: Iterable[Analysis], batch_size: int, report: IngestReport,
                    progress: Progress | None, replaced: dict[str, write.References], recheck: bool = False,
-                   old_texts: set[str] | None = None) -> None:
+                   old_texts: set[str] | None = None, link=None) -> None:
         """Write batches in order, each while the next is analysed (the engine works in its own
         process, so one core parses while the other writes); a failed write stops the ingest.
         `old_texts` gathers the content hashes of the versions replaced."""
@@ -389,7 +394,7 @@ class KnowledgeGraph:
                 old = sum((replaced.pop(r.article.id, write.References()) for r in batch), write.References())
                 if pending:
                     written(pending.result())
-                pending = writer.submit(self.write_analysed, batch, old, recheck)
+                pending = writer.submit(self.write_analysed, batch, old, recheck, link)
             if pending:
                 written(pending.result())
 
@@ -610,6 +615,16 @@ def rules():
     from .extract.rules import rules as load
 
     return load()
+
+
+def _linking_under_lock(linker) -> Callable:
+    """Link a batch inside its locked write, after learning the entities other processes wrote."""
+    import copy
+
+    def link(reader, batch: list[Analysis]) -> list[Analysis]:
+        linker.extend(reader.read(KNOWN_ENTITIES))
+        return [linker.link(copy.deepcopy(r)) for r in batch]
+    return link
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

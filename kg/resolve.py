@@ -452,11 +452,16 @@ class Linker:
     def seeded(cls, rows: list[dict]) -> "Linker":
         """A linker that knows the graph's entities (rows of key, type, name, aliases)."""
         linker = cls()
-        for row in rows:
-            if row["key"] not in gazetteer().entities and row["type"]:
-                entity = Entity(row["key"], row["key"], row["name"], row["type"])
-                linker.add(entity, set(row.get("aliases") or []))
+        linker.extend(rows)
         return linker
+
+    def extend(self, rows: list[dict]) -> None:
+        """Learn the graph's entities it does not know yet (rows of key, type, name, aliases): those
+        other processes wrote since, when several ingest into one graph at once."""
+        for row in rows:
+            if row["key"] not in self.names and row["key"] not in gazetteer().entities and row["type"]:
+                entity = Entity(row["key"], row["key"], row["name"], row["type"])
+                self.add(entity, set(row.get("aliases") or []))
 
     def add(self, entity: Entity, names: set[str]) -> None:
         self.names.setdefault(entity.key, replace(entity, aliases=set(), reasons=set()))

@@ -466,13 +466,15 @@ class Written:
 
 
 def write_batch(store: Store, batch: list[Analysis], replaced: References = References(), recheck: bool = False,
-                also: list[tuple[str, dict]] = ()) -> Written:
+                also: list[tuple[str, dict]] = (), link=None) -> Written:
     """Write a batch whole, or undo what a failed batch left and raise StoreError. `also` are more
     statements for its transaction (the texts, on Neo4j). With `recheck`, which of its articles are
     new, unchanged or replaced is decided under the writer lock, from the graph as it is then: on
     Neo4j several processes' batches take turns, and an article another process wrote meanwhile is
     skipped when its text and extractor are the same, replaced (its old version's references
-    recounted) when not, so no interleaving counts an article twice."""
+    recounted) when not, so no interleaving counts an article twice. `link(reader, articles)`, when
+    given, links the articles to be written there too, against the entities in the graph then (it
+    returns linked copies: a retried transaction links again)."""
     if not batch:
         return Written()
     done, touched = Written(batch), References()
@@ -487,6 +489,8 @@ def write_batch(store: Store, batch: list[Analysis], replaced: References = Refe
             changed = [r.article.id for r in fresh if r.article.id in known]
             gone = sum(references_of(reader, changed).values(), replaced)
             done = Written(fresh, len(batch) - len(fresh), {i: known[i][0] for i in changed})
+        if link and fresh:
+            fresh = done.articles = link(reader, fresh)
         out = [*also, *statements(fresh, gone)] if fresh else []
         touched = gone + _touched(out)
         # the `done` marking is its own unit: a MULTI/EXEC goes on after a statement that fails
