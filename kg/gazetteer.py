@@ -29,9 +29,25 @@ class Listing:
     authority: str  # entity key of the body that keeps it
     since: str | None  # ISO date of the listing, when the list states it
     as_of: str  # date of the list version read
+    until: str | None = None  # ISO date the listing was revoked: the group is no longer on the list
+
+    @property
+    def current(self) -> bool:
+        return self.until is None
 
     def __str__(self) -> str:
+        if self.until:
+            return f"{self.name} (since {self.since}, revoked {self.until})" if self.since else \
+                f"{self.name} (revoked {self.until})"
         return f"{self.name} (since {self.since})" if self.since else f"{self.name} (as of {self.as_of})"
+
+
+def listing_entry(entry: str) -> tuple[str, str | None, str | None]:
+    """(list id, since, until) of a `lists` entry of lists.toml: "LIST", "LIST SINCE", or, for a
+    revoked listing, "LIST SINCE..UNTIL" or "LIST ..UNTIL" (listing date not stated)."""
+    list_id, _, dates = entry.partition(" ")
+    since, dots, until = dates.partition("..")
+    return list_id, since or None, (until or None) if dots else None
 
 
 @dataclass
@@ -56,7 +72,7 @@ class Gazetteer:
     bodies: dict[tuple[str, str], str] = field(default_factory=dict)  # (state key, kind) -> body key
     titles: dict[str, list[str]] = field(default_factory=dict)  # title -> body keys
     state_titles: set[str] = field(default_factory=set)
-    listings: dict[str, list[Listing]] = field(default_factory=dict)  # group key -> its lists
+    listings: dict[str, list[Listing]] = field(default_factory=dict)  # group key -> its lists, revoked too
     parents: dict[str, str] = field(default_factory=dict)  # body key -> the body it is part of
     calling: set[str] = field(default_factory=set)  # bodies that call or debate, not list
 
@@ -205,10 +221,10 @@ def gazetteer() -> Gazetteer:
         group = _add(entities, Entity(key=row["id"], id=row["id"], name=row["name"], type="Organization",
                                       aliases=set(row["aliases"]) | {row["name"]}, wikidata=row.get("wikidata")))
         for entry in row["lists"]:
-            list_id, _, since = entry.partition(" ")
+            list_id, since, until = listing_entry(entry)
             meta = lists["lists"][list_id]
             gaz.listings.setdefault(group.key, []).append(
-                Listing(list_id, meta["name"], meta["authority"], since or None, meta["as_of"]))
+                Listing(list_id, meta["name"], meta["authority"], since, meta["as_of"], until))
     for entity in entities.values():
         gaz.index(entity)
     return gaz

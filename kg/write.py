@@ -357,7 +357,9 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
                                         "wikidata": e.wikidata,
                                         "known_aliases": sorted(known.aliases) if known else [],
                                         # reference data of the public lists, not a claim of the article
-                                        "lists": [str(x) for x in gaz.listings.get(e.key, [])]})
+                                        # (current listings first, then the revoked, so marked)
+                                        "lists": [str(x) for x in sorted(gaz.listings.get(e.key, []),
+                                                                         key=lambda x: not x.current)]})
             if e.country:
                 agencies.add((e.key, e.country))
     by_label = defaultdict(list)
