@@ -331,8 +331,10 @@ def _count(facts: dict[str, dict], r: Analysis, c: Claim) -> str:
 
 
 def _claim_row(article: Article, c: Claim, cid: str, fact: str) -> dict:
-    props = {"evidence": c.evidence, "start": c.start, "end": c.end, "confidence": c.confidence,
-             "rule": c.rule, "role": c.role, "former": c.former, "date": c.date,
+    """A claim stores no `end` (its evidence ends it: start + length) and `former` only when true:
+    readers take `coalesce(c.former, false)` (two properties of every claim, ~15% of their memory)."""
+    props = {"evidence": c.evidence, "start": c.start, "confidence": c.confidence,
+             "rule": c.rule, "role": c.role, "former": c.former or None, "date": c.date,
              "date_precision": c.date_precision, "date_text": c.date_text, "until": c.until}
     return {"id": cid, "article": article.id, "subject": c.subject, "object": c.object, "fact": fact,
             "props": {k: v for k, v in props.items() if v is not None}}

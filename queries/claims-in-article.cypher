@@ -6,5 +6,5 @@
 MATCH (a:Article {id: $article})-[:STATES]->(c:Claim)-[:SUBJECT]->(s:Entity), (c)-[:OBJECT]->(o:Entity), (c)-[:OF]->(f:Fact)
 OPTIONAL MATCH (c)-[:ADDRESSEE]->(to:Entity)
 RETURN f.predicate AS predicate, s.name AS subject, o.name AS object, to.name AS addressee,
-       c.role AS role, c.former AS former, c.date AS date, c.start AS start, c.evidence AS evidence
+       c.role AS role, coalesce(c.former, false) AS former, c.date AS date, c.start AS start, c.evidence AS evidence
 ORDER BY start, predicate, subject, object
