@@ -3,7 +3,9 @@
 Decisions, each recorded as a reason so a merge can be explained:
 1. a gazetteer alias names a known entity (longest match wins); a state's name, or its demonym,
    before a generic body ("Norway's Ministry of Justice") is that state's body;
-2. the statistical NER keeps a person whose first name is a place ("Israel Katz");
+2. the statistical NER keeps a person whose first name is a place ("Israel Katz"), or whose full
+   name holds a known person's one-word name with another given name ("Hussein Nasrallah", linked
+   by step 4, not by the gazetteer's "Nasrallah");
 3. a lone surname links to the full name used in the same article; an acronym in brackets after a
    name ("Balochistan Liberation Army (BLA)") is that name in the whole article;
 4. an unknown spelling of a gazetteer alias (kg/names.py: judgements, then rigour) is that entity;
@@ -45,10 +47,13 @@ class Resolved:
 
 def _person_despite(person: Span, inside: list[Span]) -> bool:
     """A person's name with a known name in it: "Israel Katz" (a place as first name), "Abdul Malik
-    al-Houthi" (a group as family name, after a particle or hyphen)."""
-    if len(inside) != 1 or len(inside[0]) >= len(person) or inside[0].label_ == "Person":
+    al-Houthi" (a group as family name, after a particle or hyphen), "Hussein Nasrallah" (a known
+    person's surname with another given name: a namesake until the names say otherwise)."""
+    if len(inside) != 1 or len(inside[0]) >= len(person):
         return False
     known = inside[0]
+    if known.label_ == "Person":
+        return _namesake(person, known)
     if known.start == person.start:
         return known.label_ in ("Country", "Location")
     before = person.doc[known.start - 1]
@@ -58,6 +63,30 @@ def _person_despite(person: Span, inside: list[Span]) -> bool:
 @cache
 def _titles() -> set[str]:
     return set(data("names")["titles"])
+
+
+@cache
+def _title_words() -> set[str]:
+    """Lower-case words that may stand before a known person's surname without naming another
+    person: titles ("Ayatollah Khamenei"), state and office titles ("President Assad", "Prime
+    Minister Netanyahu"), leadership roles ("Leader Khamenei")."""
+    gaz = gazetteer()
+    found = {t.lower().rstrip(".") for t in _titles()}
+    for title in [*gaz.state_titles, *gaz.titles, *(t for k in gaz.kinds.values() for t in k.titles),
+                  *data("lexicon")["leadership"]["roles"], *data("names").get("title_words", [])]:
+        found |= set(re.split(r"[\s-]+", title.lower()))
+    return found
+
+
+def _namesake(person: Span, known: Span) -> bool:
+    """"Hussein Nasrallah" holds "Nasrallah", a known person's one-word name: the full name is a
+    person of its own (met with the known one through judgements and spelling, kg/names.py) unless
+    the other words are titles or particles ("General Soleimani", "al-Assad")."""
+    if len(content_words(known.text)) != 1:
+        return False  # "Sayyed Hassan Nasrallah": a known full name with more words before it
+    extra = [t for t in person if not known.start <= t.i < known.end]
+    return any(t.text[:1].isupper() and t.lower_.rstrip(".") not in _title_words() and t.lower_ not in PARTICLES
+               and t.text not in ("'s", "'") for t in extra)
 
 
 def _with_title(span: Span) -> Span:
@@ -209,6 +238,8 @@ def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | Non
         text = span.text
         if text in local:
             entity, reason = local[text]
+        elif gkey and (namesake := _namesakes_part(text, gkey, people)) is not None:
+            entity, reason = namesake, f"{text!r} is part of the name {namesake.name!r} used in the same article"
         elif gkey:
             entity, reason = gaz.entities[gkey], f"gazetteer alias {text!r}"
         elif _short_of(text, orgs):
@@ -404,6 +435,16 @@ def _part_of_name(text: str, people: list[tuple[list[str], Entity]]) -> Entity |
 
     matches = {p.key: p for full, p in people if fits(full)}
     return next(iter(matches.values())) if len(matches) == 1 else None
+
+
+def _namesakes_part(text: str, gkey: str, people: list[tuple[list[str], Entity]]) -> Entity | None:
+    """"Nasrallah" after "Hussein Nasrallah", in an article that does not name Hassan Nasrallah: a
+    known person's one-word name is the article's one full name that ends or starts with it."""
+    if gazetteer().entities[gkey].type != "Person" or len(content_words(text)) != 1 \
+            or any(p.key == gkey for _, p in people):
+        return None
+    person = _part_of_name(text, people)
+    return person if person is not None and person.key != gkey else None
 
 
 def _link(text: str, etype: str, people: list[tuple[list[str], Entity]],

@@ -187,3 +187,31 @@ def test_an_acronym_an_article_defines_names_the_group_in_a_later_article(home_g
     rows = home_graph.store.read("MATCH (a:Article)-[:MENTIONS]->(e:Entity) WHERE 'cdv' IN e.lookup "
                                  "RETURN e.name AS name, count(a) AS articles")
     assert rows == [{"name": "Coastal Defence Volunteers", "articles": 2}]
+
+
+def test_a_known_persons_surname_with_another_given_name_is_another_person(home_graph):
+    home_graph.ingest([NAMES / "namesakes"])
+    bakers = home_graph.store.read("MATCH (a:Article)-[:MENTIONS]->(e:Person) WHERE 'hussein nasrallah' IN e.lookup "
+                                   "RETURN e.key AS key, e.aliases AS aliases, count(a) AS articles")
+    assert bakers == [{"key": "person:hussein-nasrallah", "aliases": ["Hussein Nasrallah", "Nasrallah"], "articles": 2}]
+    assert not home_graph.store.read("MATCH (e:Entity {key: 'hassan-nasrallah'}) RETURN e")
+    leaders = home_graph.store.read("MATCH (c:Claim)-[:OF]->(:Fact {predicate: 'LEADS'}), (c)-[:SUBJECT]->(s), "
+                                    "(c)-[:OBJECT]->(o) RETURN s.name AS leader, o.name AS club")
+    assert leaders == [{"leader": "Mojtaba Khamenei", "club": "Saffron Kite Club"}]
+
+
+def test_a_title_or_another_spelling_still_names_the_known_person(home_graph):
+    home_graph.ingest([NAMES / "namesakes" / "sidon-again.txt"])
+    named = {r["key"]: sorted(r["aliases"]) for r in home_graph.store.read(
+        "MATCH (:Article)-[:MENTIONS]->(e:Person) RETURN e.key AS key, e.aliases AS aliases")}
+    assert named["ali-khamenei"] == ["Ayatollah Khamenei"]
+    assert {"Qassem Suleimani", "Soleimani"} <= set(named["qasem-soleimani"])
+
+
+def test_a_judgement_parts_a_namesake_from_the_known_person(home_graph):
+    home_graph.ingest([NAMES / "namesakes"])
+    grocer = "MATCH (e:Person) WHERE 'qasim suleimani' IN e.lookup RETURN e.key AS key"
+    assert home_graph.store.read(grocer) == [{"key": "qasem-soleimani"}]  # the spelling says one person
+    report = home_graph.judge("DIFFERENT", "Qasim Suleimani", "Qasem Soleimani")
+    assert report.written == 1
+    assert home_graph.store.read(grocer) == [{"key": "person:qasim-suleimani"}]
