@@ -262,17 +262,29 @@ def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | Non
 
 
 def _split_brackets(found: list) -> list:
-    """The NER's "Balochistan Liberation Army (BLA)" as two spans: the name and its acronym."""
+    """The NER's "Balochistan Liberation Army (BLA)" as two spans: the name and its acronym; so too
+    "the Brotherhood of the Hand (BOTH", a span the NER closed before the bracket did. Any other
+    bracket the NER opened and did not close is cut off with what follows it."""
     out = []
     for offset, doc, span, gkey in found:
-        m = _BRACKETED.match(span.text) if gkey is None else None
-        if m is None or len(span) < 4:
+        opening = next((t.i for t in reversed(span) if t.text == "("), None) if gkey is None else None
+        if opening is None or opening == span.start:
             out.append((offset, doc, span, gkey))
             continue
-        close = span.end - 1
-        opening = next(t.i for t in reversed(span) if t.text == "(")
-        out.append((offset, doc, Span(doc, span.start, opening, label=span.label_), None))
-        out.append((offset, doc, Span(doc, opening + 1, close, label=span.label_), None))
+        if span[-1].text == ")" and span.end - 1 > opening:
+            close = span.end - 1
+        elif span.end < len(doc) and doc[span.end].text == ")" and not any(t.text == ")" for t in doc[opening:span.end]):
+            close = span.end
+        else:
+            close = None
+        name = Span(doc, span.start, opening, label=span.label_)
+        short = Span(doc, opening + 1, close, label=span.label_) if close is not None else None
+        if short is not None and _BRACKETED.match(f"{name.text} ({short.text})"):
+            out += [(offset, doc, name, None), (offset, doc, short, None)]
+        elif not any(t.text == ")" for t in doc[opening:span.end]):
+            out.append((offset, doc, name, None))  # "(" the NER took in and did not close
+        else:
+            out.append((offset, doc, span, gkey))
     return out
 
 
@@ -297,7 +309,8 @@ def _acronyms(found: list, people) -> dict[str, tuple[Entity, str]]:
     return local
 
 
-_AKA = re.compile(r"^,? ?(?:(?:who|which) (?:is|are|was) )?(?:also |better |formerly |otherwise )?known as$|^,? ?a\.?k\.?a\.?$")
+_AKA = re.compile(r"^,? ?(?:(?:who|which) (?:is|are|was) )?(?:also |better |formerly |otherwise )?known as(?: the)?$"
+                  r"|^,? ?a\.?k\.?a\.?(?: the)?$")
 
 
 def _resolved(span: Span, gkey: str | None, people) -> Entity | None:
@@ -510,25 +523,31 @@ class Linker:
                 self.blocks.setdefault((entity.type, block(name, plural)), []).append((name, entity.key))
 
     def find(self, entity: Entity, names: set[str]) -> tuple[str, str] | None:
-        """(key, reason) of the known entity one of `names` names; of several, the least key, so
-        the answer does not hang on the order the names were met in."""
+        """(key, reason) of the known entity one of `names` names: one that the entity's own name
+        names, else any; of several, the least key, so the answer does not hang on the order the
+        names were met in."""
         plural = entity.type != "Person"
         for name in sorted(names | {entity.name}):
             for judged in sorted(judgements().judged_same(name)):
                 keys = self.exact.get((entity.type, judged), set()) | set(filter(None, [self._known(judged, entity.type)]))
                 if keys - {entity.key}:
                     return min(keys - {entity.key}), f"{name!r} and {judged!r} judged the same"
-        found: list[tuple[str, str]] = []
+        if entity.key in self.names:
+            return None  # its own name met before: that node, whatever else its other names meet
+        found: list[tuple[bool, str, str]] = []  # (not the entity's own name, key, reason)
         for name in sorted(names | {entity.name}):
+            other_name = normal(name) != normal(entity.name)
             for key in self.exact.get((entity.type, normal(name)), set()) - {entity.key}:
                 if not self._judged_apart(name, key):
-                    found.append((key, f"same name {name!r} as in an earlier article"))
+                    found.append((other_name, key, f"same name {name!r} as in an earlier article"))
             for other, key in self.blocks.get((entity.type, block(name, plural)), []):
-                if key != entity.key and not any(k == key for k, _ in found):
+                if key != entity.key and not any(k == key for _, k, _ in found):
                     why = same(name, other, plural=plural)
                     if why and not self._judged_apart(name, key):
-                        found.append((key, why))
-        return min(found) if found else None
+                        found.append((other_name, key, why))
+        # the entity's own name first: "the Silver Hand Society, also known as the Brotherhood of the
+        # Hand" is the Silver Hand Society met before, not a Brotherhood of the Hand named alone
+        return min(found)[1:] if found else None
 
     def _known(self, name: str, etype: str) -> str | None:
         found = gazetteer().exact.get(name)

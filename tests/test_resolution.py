@@ -215,3 +215,22 @@ def test_a_judgement_parts_a_namesake_from_the_known_person(home_graph):
     report = home_graph.judge("DIFFERENT", "Qasim Suleimani", "Qasem Soleimani")
     assert report.written == 1
     assert home_graph.store.read(grocer) == [{"key": "person:qasim-suleimani"}]
+
+
+def test_also_known_as_the_x_or_aka_the_x_is_another_name_of_the_group(home_graph):
+    home_graph.ingest([NAMES / "aka"])
+    groups = {r["name"]: sorted(r["aliases"]) for r in home_graph.store.read(
+        "MATCH (e:Organization) RETURN e.name AS name, e.aliases AS aliases")}
+    assert groups["Amber Gate Network"] == ["Amber Gate Network", "BOTL", "Brotherhood of the Lantern"]
+    assert groups["Grey Heron Guild"] == ["Grey Heron Guild", "Heron Brothers"]
+    assert not [name for name in groups if "(" in name or ")" in name]
+
+
+def test_an_aka_in_a_later_article_keeps_the_group_one_node(home_graph):
+    home_graph.ingest([NAMES / "aka-across"])
+    rows = home_graph.store.read("MATCH (e:Entity) WHERE 'northwind gate network' IN e.lookup "
+                                 "RETURN e.name AS name, e.aliases AS aliases")
+    assert rows == [{"name": "Northwind Gate Network", "aliases": ["Lantern Brotherhood", "NGN", "Northwind Gate Network"]}]
+    designated = home_graph.store.read("MATCH (c:Claim)-[:OF]->(:Fact {predicate: 'DESIGNATED_AS_TERRORIST'}), "
+                                       "(c)-[:OBJECT]->(g) RETURN g.name AS group")
+    assert designated == [{"group": "Northwind Gate Network"}]
