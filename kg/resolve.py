@@ -162,13 +162,34 @@ def _candidates(doc: Doc, names_too: bool = True) -> list[tuple[Span, str | None
             trimmed = Span(doc, trimmed.start, trimmed.end, label="ORG")  # "Katibat Nour", "Saraya Nour"
         elif ent.label_ == "ORG" and not inside and _titled_person(trimmed):
             trimmed = Span(doc, trimmed.start, trimmed.end, label="PERSON")  # "Jean-Marie Runiga the M23's leader"
-        if trimmed.label_ == "PERSON" and _person_despite(trimmed, inside):
+        if (trimmed.label_ == "PERSON" and _person_despite(trimmed, inside)) \
+                or (trimmed.label_ == "ORG" and _named_for_a_state(trimmed, inside)):
             gaz = [g for g in gaz if g not in inside]
             chosen.append((trimmed, None))
         elif not any(g.start < trimmed.end and trimmed.start < g.end for g in gaz):
             chosen.append((trimmed, None))
     chosen += [(g, g.id_) for g in gaz]
     return sorted(chosen, key=lambda c: c[0].start)
+
+
+def _named_for_a_state(org: Span, inside: list[Span]) -> bool:
+    """"the Popular Front of India", "the Communist Party of Nepal": an organisation's name ending in
+    a generic word of organisations' names and "of" a state is the organisation, not the state. A
+    state's body ("the Interior Ministry of Kuwait", `_bodies`) is a known span of its own, not a state."""
+    gaz = gazetteer()
+    if not inside or any(gaz.entities[g.id_].type != "Country" for g in inside):
+        return False
+    doc = org.doc
+    for state in inside:
+        of = state.start - 2 if state.start - 2 >= org.start and doc[state.start - 1].lower_ == "the" else state.start - 1
+        if state.end != org.end or of <= org.start or doc[of].lower_ != "of" or doc[of - 1].text not in _generic_words():
+            return False
+    return True
+
+
+@cache
+def _generic_words() -> set[str]:
+    return set(data("names")["generic_words"])
 
 
 def _group_name(span: Span) -> bool:
@@ -213,7 +234,7 @@ def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | Non
     lo, hi = names_from or (0, float("inf"))
     found = [(offset, doc, span, gkey) for offset, doc in paragraphs
              for span, gkey in _candidates(doc, lo <= offset < hi)]
-    found = _split_brackets(found)
+    found = _widen_to_acronym(_split_brackets(found))
 
     # people's full names first, so a part of a name anywhere in the article links to them
     people: list[tuple[list[str], Entity]] = []
@@ -286,6 +307,43 @@ def _split_brackets(found: list) -> list:
         else:
             out.append((offset, doc, span, gkey))
     return out
+
+
+def _initials(tokens) -> str:
+    return "".join(t.text[0] for t in tokens if t.text[:1].isupper())
+
+
+_CONNECTORS = {"of", "the", "and", "for", "de", "al"}
+
+
+def _widen_to_acronym(found: list) -> list:
+    """"a Ukrainian International Airlines (UIA) airliner", where the NER's name starts at
+    "International" or it found the demonym only: the acronym in brackets after a name tells where
+    the name starts, so the capitalised words before the bracket whose first letters spell it are
+    the name — when the NER found part of it, or they open with a demonym or a state's name
+    ("Specially Designated Global Terrorist (SDGT)" is a status, no name)."""
+    taken = {(id(doc), t.i): i for i, (_, doc, span, _) in enumerate(found) for t in span}
+    out = list(found)
+    for offset, doc, acr, akey in found:
+        p = acr.start - 1
+        if len(acr) != 1 or not _ACRONYM.match(acr.text) or p < 1 or doc[p].text != "(" \
+                or acr.end >= len(doc) or doc[acr.end].text != ")":
+            continue
+        before = taken.get((id(doc), p - 1))
+        if before is not None and (out[before][3] is not None or _initials(out[before][2]) == acr.text):
+            continue  # a known name, or one the acronym already spells
+        for start in range(p - 1, max(p - 9, -1), -1):
+            tok = doc[start]
+            owner = taken.get((id(doc), start))
+            if (owner is not None and owner != before) or not (tok.text[:1].isupper() or tok.lower_ in _CONNECTORS):
+                break
+            if tok.text[:1].isupper() and tok.lower_ != "the" and _initials(doc[start:p]) == acr.text:
+                if before is not None:
+                    out[before] = (offset, doc, Span(doc, start, p, label=out[before][2].label_), None)
+                elif tok.lower_ in gazetteer().demonyms:  # "a Syrian Harbour Ferries (SHF) ferry": the NER kept the demonym only
+                    out.append((offset, doc, Span(doc, start, p, label="ORG"), None))
+                break
+    return sorted(out, key=lambda f: (f[0], f[2].start))
 
 
 def _acronyms(found: list, people) -> dict[str, tuple[Entity, str]]:

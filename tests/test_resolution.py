@@ -234,3 +234,14 @@ def test_an_aka_in_a_later_article_keeps_the_group_one_node(home_graph):
     designated = home_graph.store.read("MATCH (c:Claim)-[:OF]->(:Fact {predicate: 'DESIGNATED_AS_TERRORIST'}), "
                                        "(c)-[:OBJECT]->(g) RETURN g.name AS group")
     assert designated == [{"group": "Northwind Gate Network"}]
+
+
+def test_a_state_or_demonym_inside_a_groups_name_does_not_cut_it(home_graph):
+    home_graph.ingest([NAMES / "state-in-name"])
+    names = {r["name"]: sorted(r["aliases"]) for r in home_graph.store.read(
+        "MATCH (e:Organization) RETURN e.name AS name, e.aliases AS aliases")}
+    assert "Southern Liberation Front of Chile" in names and "Southern Liberation Front" not in names
+    assert names["Russian Coastal Ferries"] == ["RCF", "Russian Coastal Ferries"]  # the acronym tells where the name starts
+    banned = home_graph.store.read("MATCH (c:Claim)-[:SUBJECT]->(b), (c)-[:OBJECT]->(g), (b)-[:AGENCY_OF]->(s) "
+                                   "RETURN b.name AS body, s.name AS state, g.name AS group")
+    assert banned == [{"body": "Interior Ministry of Chile", "state": "Chile", "group": "Southern Liberation Front of Chile"}]
