@@ -16,7 +16,7 @@ from functools import cache
 import pycountry
 
 from .model import Entity
-from .names import block, normal, same, slug, words
+from .names import DIFFERENT, block, judgements, normal, same, slug, words
 from .resources import data
 
 
@@ -89,9 +89,15 @@ class Gazetteer:
         plural = etype != "Person"
         for alias, key in self.blocks.get(block(text, plural=True), []):
             why = same(text, alias, plural=plural)
-            if why and _fits(self.entities[key], etype):
+            if why and _fits(self.entities[key], etype) and not self.judged_apart(text, key):
                 return self.entities[key], f"{why}: gazetteer entity {self.entities[key].name!r}"
         return None
+
+    def judged_apart(self, text: str, key: str) -> bool:
+        """A name judged different from any name of a known entity is not that entity by its spelling:
+        "Qasim Suleimani" judged different from "Qasem Soleimani" is not him as "Ghasem Soleimani" either."""
+        entity = self.entities[key]
+        return any(judgements().verdict(text, name) == DIFFERENT for name in entity.aliases | {entity.name})
 
     def lookup(self, text: str, etype: str | None = None) -> Entity | None:
         found = self.find(text, etype)
