@@ -27,7 +27,7 @@ from .lexicon import words
 from .matching import PatternMatcher
 from .modality import Context, context_of, reporting_subject
 from .rules import Rule, rules
-from .tokens import Named, lemma, register_extensions
+from .tokens import Named, lemma, register_extensions, unit_after
 
 
 @dataclass
@@ -118,6 +118,7 @@ def _attempt(rule: Rule, nodes: dict[str, Token]) -> Attempt:
     else:
         for role, steps in rule.roles.items():
             attempt.bound[role] = next((found for s in steps if (found := ROLE_FINDERS[s.name](nodes[s.node]))), [])
+        attempt.bound["object"] = _unique([_named_unit(o) for o in attempt.bound["object"]])
         bindings = [Binding(s, o) for s in attempt.bound["subject"] for o in attempt.bound["object"]]
     ctx = context_of(anchor) if rule.modality == "decide" else Context("asserted")
     attempt.context = ctx
@@ -174,6 +175,11 @@ def _call_by_chamber(rule: Rule, chamber: Arg, obj: Arg, anchor: Token, ctx: Con
         if chamber.kb_id_ in gazetteer().entities else None
     addressee = Named(state.key, state.type, state.name) if state is not None else None
     return Found(rule, family["called_for"], chamber, obj, anchor, "called_for", ctx.why, addressee=addressee)
+
+
+def _named_unit(obj: Arg) -> Arg:
+    """The object, or the unit of it the text names right after its acronym (tokens.unit_after)."""
+    return (unit_after(obj) or obj) if isinstance(obj, Span) else obj
 
 
 def _unique(spans: list[Arg]) -> list[Arg]:
