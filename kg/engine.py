@@ -54,7 +54,8 @@ class Engine:
                            retry=Retry(NoBackoff(), 0))
 
 
-FILES = ("password", "engine.conf", "engine.json", "engine.log", "engine.lock", "engine.pid", "writer.lock")
+FILES = ("password", "engine.conf", "engine.json", "engine.log", "engine.lock", "engine.pid", "writer.lock",
+         "engine.truncated")
 
 
 def _own(home: Path) -> list[Path]:
@@ -343,6 +344,8 @@ def start(home: Path) -> Engine:
                     _private_write(home / "engine.json", json.dumps({"pid": proc.pid, "port": port}))
                     if TRUNCATED in _log_of(engine):
                         print(f"kg: warning: {TRUNCATED_NOTE.format(home=home)}", file=sys.stderr)
+                        # `kg doctor` reports the loss until the next `kg ingest` has written the articles again
+                        _private_write(home / LOST_MARK, TRUNCATED_NOTE.format(home=home) + "\n")
                         _compact(engine)  # the file was cut inside a transaction: rewrite it from what loaded
                     return engine
                 elif time.monotonic() > deadline:
@@ -364,6 +367,7 @@ def start(home: Path) -> Engine:
 
 
 TRUNCATED = "loaded anyway because aof-load-truncated is enabled"
+LOST_MARK = "engine.truncated"  # left by a start that loaded a cut file, removed by the next finished ingest
 CRASHED = "BUG REPORT START"  # the opening line of the engine's crash report (a signal or a failed assertion)
 TRUNCATED_NOTE = ("the engine's append-only file in {home}/data was cut short (a crash or a full disk) and "
                   "loaded without its last writes; kg rewrote it from what loaded. Run `kg ingest` again on the "
@@ -375,13 +379,26 @@ WRITE_FAILED = ("Short write while writing to the AOF", "Error writing to the AO
 def troubles(engine: Engine) -> list[str]:
     """What the running engine's log says went wrong with its files, one line each."""
     log = _log_of(engine)
-    found = [TRUNCATED_NOTE.format(home=engine.home)] if TRUNCATED in log else []
+    found = []
     failed = [line.split(" ", 4)[-1] for line in log.splitlines() if any(w in line for w in WRITE_FAILED)]
     if failed:
         found.append(f"the engine could not write its append-only file ({failed[-1].strip()}; {len(failed)} "
                      f"times, see {engine.home / 'engine.log'}): free disk space, then run "
                      f"`kg engine stop` and `kg ingest` again")
     return found
+
+
+def lost_writes(home: Path) -> str | None:
+    """What a start found lost (its append-only file was cut short), until an ingest writes again; or None."""
+    try:
+        return (home / LOST_MARK).read_text().strip() or None
+    except OSError:
+        return None
+
+
+def written_again(home: Path) -> None:
+    """An ingest has finished since the loss: the articles it lost are written again."""
+    (home / LOST_MARK).unlink(missing_ok=True)
 
 
 def _compact(engine: Engine) -> None:
