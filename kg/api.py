@@ -135,10 +135,11 @@ class Health:
     other_engines: list[int] = field(default_factory=list)  # servers on the data folder beside kg's own
     warnings: list[str] = field(default_factory=list)  # what the engine's log says about its files
     missing_texts: list[str] = field(default_factory=list)  # articles whose text the content store lacks
+    lost_writes: list[str] = field(default_factory=list)  # a start loaded a cut append-only file, no ingest since
 
     @property
     def problems(self) -> list[str]:
-        found = [p for p in [version_problem(self.graph_schema_version)] if p]
+        found = [p for p in [version_problem(self.graph_schema_version)] if p] + self.lost_writes
         found += [f"a second engine (pid {pid}) runs on this data folder and may overwrite its files: "
                   f"{MENDS} (or `kill {pid}`)" for pid in self.other_engines]
         if self.half_written:
@@ -278,6 +279,8 @@ class KnowledgeGraph:
                 "SET a.paths = CASE WHEN row.path IN a.paths THEN a.paths ELSE a.paths + row.path END",
                 {"copies": [{"id": c.article_id, "path": c.path} for c in copies]})])
             report.copies = len(copies)
+        if isinstance(self.store, FalkorStore):
+            embedded.written_again(self.store.engine.home)
         return report
 
     @_writes
@@ -500,7 +503,7 @@ class KnowledgeGraph:
     def doctor(self) -> Health:
         """Check the graph for what a crash, a bug or an old kg version could have left behind."""
         counts = self.stats()["counts"]
-        insecure, others, warnings = [], [], []
+        insecure, others, warnings, lost = [], [], [], []
         if isinstance(self.store, FalkorStore):
             e = self.store.engine
             engine = f"embedded engine running (pid {e.pid}, 127.0.0.1:{e.port})"
@@ -508,6 +511,7 @@ class KnowledgeGraph:
                         f"{'700' if path.is_dir() else '600'})" for path in embedded.exposed(e.home)]
             others = [pid for pid in embedded.engines_on(e.home) if pid != e.pid]
             warnings = embedded.troubles(e)
+            lost = [note for note in [embedded.lost_writes(e.home)] if note]
         else:
             engine = "Neo4j server reachable"
         read = self.store.read
@@ -522,7 +526,7 @@ class KnowledgeGraph:
             miscounted_facts=[r["key"] for r in read(FACTS_MISCOUNTED)],
             miscounted_entities=[r["key"] for r in read(ENTITIES_MISCOUNTED)],
             claims_missing=[r["id"] for r in read(CLAIMS_MISSING)],
-            other_engines=others, warnings=warnings, missing_texts=self._missing_texts())
+            other_engines=others, warnings=warnings, missing_texts=self._missing_texts(), lost_writes=lost)
 
     def _missing_texts(self) -> list[str]:
         stored = self.content.hashes()
