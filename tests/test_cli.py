@@ -103,6 +103,9 @@ def test_timeline_keeps_facts_no_date_is_known_for_after_the_dated_ones(kg):
     assert rows[0]["date"] == "2020-05-04" and rows[1]["date"] is None
     (iran,) = json.loads(kg("query", "timeline", "-p", "entity", "Iran", "--format", "json").stdout)
     assert (iran["object"], iran["dated_by"]) == ("Houthis", "undated")
+    # "In March, …" in an article with no date: no date kg can place, but the words are shown
+    (ban,) = json.loads(kg("query", "timeline", "-p", "entity", "Hezbollah", "--format", "json").stdout)
+    assert (ban["subject"], ban["date"], ban["dated_by"], ban["date_text"]) == ("United Kingdom", None, "undated", "March")
 
 
 def test_a_name_that_matches_nothing_says_so_and_points_to_find_entity(kg):
