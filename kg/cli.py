@@ -188,28 +188,48 @@ def _json_or_text(value: str):
 
 
 def _table(title: str, columns: list[str], rows: list[dict], full: bool) -> None:
-    """Rows side by side when their headers fit the terminal, else one block per row; words are
-    never broken, long text is cut at a word with an ellipsis. Piped output is never wrapped."""
+    """Rows side by side when every column fits the terminal at its longest word, else one block
+    per row; words are never broken, long text is cut at a word with an ellipsis. Piped output is
+    never wrapped."""
     terminal = Console()
     console = terminal if terminal.is_terminal else Console(width=1_000_000)
     cells = [[_cell(row[c]) if full else _shorten(_cell(row[c]), CELL) for c in columns] for row in rows]
-    title = f"{title} ({len(rows)} rows)"
-    # the narrowest each column can be without breaking a word: its header, its longest word
-    narrowest = [max([len(c), *(len(w) for values in cells for w in values[i].split())]) for i, c in enumerate(columns)]
-    if sum(n + 3 for n in narrowest) + 1 > console.width:
-        table = Table(title=title, show_header=False, show_lines=True)
+    title = f"{title} ({len(rows)} {'row' if len(rows) == 1 else 'rows'})"
+    widths = _widths(columns, cells, console.width)
+    if widths is None:
+        table = Table(title=title, show_header=False)
         table.add_column("field", style="bold", no_wrap=True)
         table.add_column("value", overflow="ellipsis")
         for values in cells:
             for i, (key, value) in enumerate(zip(columns, values)):
                 table.add_row(key, value, end_section=i == len(columns) - 1)
-    else:
+    else:  # kg sets every width, so rich has nothing to shrink (and crop) to fit
         table = Table(title=title)
-        for column, width in zip(columns, narrowest):
-            table.add_column(column, overflow="ellipsis", min_width=width)
+        for column, width in zip(columns, widths):
+            table.add_column(column, overflow="ellipsis", width=width)
         for values in cells:
             table.add_row(*values)
     console.print(table, soft_wrap=not terminal.is_terminal)
+
+
+def _widths(columns: list[str], cells: list[list[str]], width: int) -> list[int] | None:
+    """Column widths for rows side by side in `width` characters: each column at least its header
+    and its longest word, the room left shared among the columns whose text is longer; None when
+    even that does not fit (a table's borders and padding take 3 characters a column, and 1)."""
+    narrowest = [max([len(c), *(len(w) for values in cells for w in values[i].split())]) for i, c in enumerate(columns)]
+    widest = [max([len(c), *(len(values[i]) for values in cells)]) for i, c in enumerate(columns)]
+    room = width - (3 * len(columns) + 1) - sum(narrowest)
+    if room < 0:
+        return None
+    widths = list(narrowest)
+    wants = [w - n for w, n in zip(widest, narrowest)]
+    if sum(wants) <= room:
+        return widest
+    for i, want in enumerate(wants):  # a share of the room in proportion to what each column lacks
+        widths[i] += room * want // sum(wants)
+    for i in sorted(range(len(columns)), key=lambda i: widths[i] - widest[i])[:width - (3 * len(columns) + 1) - sum(widths)]:
+        widths[i] += 1  # what rounding down left over, to those that lack the most
+    return widths
 
 
 def _shorten(text: str, width: int) -> str:

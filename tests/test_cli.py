@@ -139,10 +139,10 @@ def test_out_of_range_parameters_are_refused_in_one_line(kg, args, says):
 
 
 def words_of(rows: list[dict], *titles: str) -> set[str]:
-    """Every word of an answer's values, its column names and table title."""
+    """Every word of an answer's values (flags as the table shows them), its column names and table title."""
     values = [v for r in rows for v in r.values() if v is not None]
-    texts = [str(x) for v in values for x in (v if isinstance(v, list) else [v])] + [*rows[0], *titles]
-    return {w for text in texts for w in re.split(r"[\s,]+", text) if w}
+    texts = [str(x).lower() if isinstance(x, bool) else str(x) for v in values for x in (v if isinstance(v, list) else [v])]
+    return {w for text in [*texts, *rows[0], *titles] for w in re.split(r"[\s,]+", text) if w}
 
 
 def table_words(out: str) -> list[str]:
@@ -162,14 +162,22 @@ def test_piped_tables_are_not_wrapped_and_long_text_is_cut_at_a_word(kg):
     assert all(r["evidence"] in full for r in rows) and "…" not in full
 
 
+# side by side near the limit of 80, 100 or 120 columns, or one block per row (corroborated-claims)
+SHOWN = [["calls-for-designation"], ["leaders"], ["claim-sources", "-p", "subject", "US"],
+         ["claims-in-article", "-p", "article", "2022-03-gaza-factions"], ["hierarchy", "-p", "group", "IRGC"],
+         ["find-entity", "-p", "text", "Iran"], ["corroborated-claims", "-p", "min_outlets", "1"]]
+
+
 def test_terminal_tables_fit_the_width_without_breaking_a_word(kg):
     kg("ingest", str(EXAMPLES))
-    rows = json.loads(kg("query", "corroborated-claims", "-p", "min_outlets", "1", "--format", "json").stdout)
-    known = words_of(rows, "corroborated-claims", f"({len(rows)} rows)")
-    for width in (80, 100):
-        out = ANSI.sub("", kg("query", "corroborated-claims", "-p", "min_outlets", "1", terminal_width=width).stdout)
-        assert max(map(len, out.splitlines())) <= width
-        assert all(w in known or (w.endswith("…") and w[:-1] in known) for w in table_words(out)), width
+    for args in SHOWN:
+        rows = json.loads(kg("query", *args, "--format", "json").stdout)
+        known = words_of(rows, args[0], f"({len(rows)}", "rows)", "row)")
+        for width in (80, 100, 120):
+            out = ANSI.sub("", kg("query", *args, terminal_width=width).stdout)
+            assert max(map(len, out.splitlines())) <= width
+            broken = [w for w in table_words(out) if not (w in known or (w.endswith("…") and w[:-1] in known))]
+            assert not broken, (args[0], width, broken)
 
 
 def test_counts_are_integers_and_csv_flags_true_or_false(kg):
