@@ -234,6 +234,12 @@ def test_an_unknown_extension_is_refused_before_any_work(tmp_path):
     ("bad.nq", "<http://ex.org/a> <http://ex.org/b> <http://ex.org/c> .\n<http://ex.org/a> <http://ex.org/b> oops .\n",
      2, "Invalid line"),
     ("bad.jsonld", '[{"@id": "http://ex.org/a",\n  "x": }]\n', 2, "not JSON"),
+    # exports cut short: in the middle of a literal, after a property's prefix (rdflib fails an assert
+    # or runs off the end of the text there)
+    ("cut.ttl", '@prefix ex: <http://ex.org/> .\nex:claim ex:says "The ministry listed', 2, "Quote expected"),
+    ("cut.trig", '@prefix ex: <http://ex.org/> .\nex:g {\n  ex:claim ex:says "The ministry', 3, "Quote expected"),
+    ("cut-after-prefix.ttl", '@prefix ex: <http://ex.org/> .\nex:claim ex:says "x" ;\n  ex:', 3,
+     "the text ends inside a statement"),
 ])
 def test_validate_rdf_on_a_file_that_does_not_parse_says_where_in_one_line(tmp_path, name, text, line, says):
     bad = tmp_path / name
