@@ -4,13 +4,16 @@ import csv
 import io
 import json
 import os
+import re
+import runpy
+import shlex
 import subprocess
 import sys
 
 import networkx
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, NEO4J_LOCAL, require_neo4j_local
 from kg.errors import KgError, NotFound
 from kg.queries import QueryError
 from kg.store import StoreError
@@ -131,7 +134,31 @@ def test_export_commands_write_graphml_and_neo4j_csv(kg, tmp_path):
     kg("export", "graphml", "--out", str(tmp_path / "kg.graphml"))
     assert networkx.read_graphml(tmp_path / "kg.graphml").number_of_nodes() > 5
     result = kg("export", "neo4j-csv", "--out", str(tmp_path / "import"))
-    assert "neo4j-admin database import full" in result.stdout and (tmp_path / "import" / "claim.csv").exists()
+    assert (tmp_path / "import" / "claim.csv").exists()
+    # the database name right after `full`: every word after --relationships=… would be one more file
+    command = shlex.split(result.stdout.splitlines()[-1])
+    assert command[:5] == ["neo4j-admin", "database", "import", "full", "neo4j"]
+    assert all(word.startswith("--") for word in command[5:]) and f"--nodes={tmp_path / 'import' / 'claim.csv'}" in command
+
+
+@pytest.mark.neo4j
+def test_the_printed_import_command_loads_the_whole_graph_into_neo4j_5(kg, tmp_path):
+    """The command kg prints, run by neo4j-admin's entry point (AdminTool) from the jars that
+    scripts/neo4j-local builds, makes a database with every node and relationship of the graph."""
+    require_neo4j_local()
+    launcher = runpy.run_path(str(NEO4J_LOCAL), run_name="neo4j_local")
+    kg("ingest", str(EXAMPLES))
+    printed = kg("export", "neo4j-csv", "--out", str(tmp_path / "import")).stdout.splitlines()[-1]
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "neo4j.conf").write_text(f"server.directories.data={tmp_path / 'data'}\n")
+    env = {**os.environ, "NEO4J_HOME": str(tmp_path), "NEO4J_CONF": str(tmp_path / "conf")}
+    admin = ["java", "-Xmx512m", "-cp", launcher["classpath"](), "org.neo4j.cli.AdminTool"]
+    done = subprocess.run([*admin, *shlex.split(printed)[1:], f"--report-file={tmp_path / 'import.report'}"],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    count = lambda what, x: json.loads(kg("query", "--cypher", f"MATCH {what} RETURN count({x}) AS n",  # noqa: E731
+                                          "--format", "json").stdout)[0]["n"]
+    assert re.search(rf"Imported:\s+{count('(n)', 'n')} nodes\s+{count('()-[r]->()', 'r')} relationships", done.stdout)
 
 
 def test_view_claims_only_leaves_out_entities_no_claim_is_about(sample, tmp_path):
