@@ -9,6 +9,7 @@
 // param: entity entity -- the entity's name or any alias, any case
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query timeline -p entity Hamas
+// columns: date date, dated_by string, date_text string, subject string, predicate string, object string, articles int, sources list, evidence string
 MATCH (:Name {key: toLower($entity)})-[:NAMES]->(e:Entity)
 MATCH (e)<-[:FACT_SUBJECT|FACT_OBJECT]-(f:Fact)
 WITH DISTINCT f, coalesce(f.first_date, f.first_seen) AS date

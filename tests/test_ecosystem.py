@@ -11,9 +11,11 @@ import subprocess
 import sys
 
 import networkx
+import pandas
 import pytest
 
 from conftest import EXAMPLES, NEO4J_LOCAL, require_neo4j_local
+from kg import queries
 from kg.errors import KgError, NotFound
 from kg.queries import QueryError
 from kg.store import StoreError
@@ -65,6 +67,32 @@ def test_frame_gives_a_dataframe_with_proper_dtypes(sample):
     assert str(leaders["former"].dtype) == "boolean"
     empty = sample.frame("group-profile", group="nobody at all")
     assert empty.empty and "aliases" in empty.columns
+    assert str(frame["first_date"].dtype).startswith("datetime64")
+
+
+def test_frame_dtypes_come_from_the_query_not_from_the_values(sample):
+    # no article of the examples says since when a leader leads, or until when: the columns are empty
+    leaders = sample.frame("leaders")
+    assert leaders["since"].isna().all() and leaders["until"].isna().all()
+    assert str(leaders["since"].dtype).startswith("datetime64") and str(leaders["until"].dtype) == "string"
+    assert leaders["until"].iloc[0] is pandas.NA
+    # an answer with no rows has the dtypes an answer with rows has
+    none = sample.frame("designations-by-country", country="Narnia")
+    some = sample.frame("designations-by-country")
+    assert none.empty and none.dtypes.to_dict() == some.dtypes.to_dict()
+    assert {c: str(t) for c, t in none.dtypes.items()} == {
+        "country": "string", "group": "string", "first_date": "datetime64[ns]", "articles": "Int64",
+        "outlets": "Int64", "sources": "object"}
+
+
+ASKED = {"timeline": {"entity": "IRGC"}, "group-profile": {"group": "IRGC"}, "hierarchy": {"group": "IRGC"},
+         "backing-network": {"entity": "Iran"}, "mentions": {"entity": "Iran"}, "claim-sources": {"subject": "US"},
+         "find-entity": {"text": "Iran"}, "claims-in-article": {"article": "2022-03-gaza-factions"}}
+
+
+def test_every_canned_query_declares_the_columns_it_answers_with(sample):
+    for name, query in queries.library().items():
+        assert list(query.columns) == sample.query(name, **ASKED.get(name, {})).columns, name
 
 
 def test_api_errors_speak_python_and_share_one_root(sample):
