@@ -56,9 +56,10 @@ class Param:
     def range(self) -> str:
         if self.min is None and self.max is None:
             return ""
-        if self.max is None:
-            return f"at least {self.min:g}"
-        return f"at most {self.max:g}" if self.min is None else f"{self.min:g} to {self.max:g}"
+        low, high = (None if b is None else int(b) if float(b).is_integer() else b for b in (self.min, self.max))
+        if high is None:
+            return f"at least {low}"
+        return f"at most {high}" if low is None else f"{low} to {high}"
 
 
 @dataclass
@@ -113,7 +114,12 @@ def convert(query: str, p: Param, value: Any) -> Any:
     return _in_range(query, p, value)
 
 
+INT_MAX = 2**31 - 1  # an int parameter's upper bound when none is declared: FalkorDB wraps larger ones
+
+
 def _in_range(query: str, p: Param, value: Any) -> Any:
+    if p.type == "int" and p.max is None and value > INT_MAX:
+        p = Param(p.name, p.type, p.required, p.default, p.help, p.min, INT_MAX)
     if (p.min is not None and value < p.min) or (p.max is not None and value > p.max):
         raise QueryError(f"parameter {p.name} of {query!r} must be {p.range()}, not {value!r}")
     return value

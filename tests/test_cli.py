@@ -132,6 +132,8 @@ def test_a_known_name_with_nothing_to_show_is_no_error(kg):
 @pytest.mark.parametrize("args, says", [
     (["backing-network", "-p", "entity", "Iran", "-p", "depth", "7"], "depth of 'backing-network' must be 1 to 3"),
     (["mentions", "-p", "entity", "Iran", "-p", "limit", "-1"], "limit of 'mentions' must be at least 1"),
+    # no upper bound declared: still one the engines can hold (FalkorDB would wrap it round to 0)
+    (["mentions", "-p", "entity", "Iran", "-p", "limit", "4294967296"], "limit of 'mentions' must be 1 to 2147483647"),
 ])
 def test_out_of_range_parameters_are_refused_in_one_line(kg, args, says):
     result = kg("query", *args, check=False)
