@@ -439,10 +439,11 @@ class KnowledgeGraph:
                 data[column] = values.convert_dtypes()
         return pandas.DataFrame(data, columns=rows.columns)
 
-    def unmatched(self, name: str, **params: Any) -> list[tuple[str, str, str]]:
+    def unmatched(self, name: "str | queries.Query", **params: Any) -> list[tuple[str, str, str]]:
         """The (parameter, value, type) of each entity name or article id given to a canned query
-        that matches nothing in the graph: why an answer is empty, when it is."""
-        q = queries.get(name)
+        that matches nothing in the graph: why an answer is empty, when it is. `name` may also be
+        a query of your own (`queries.adhoc(text)`), whose header types its parameters."""
+        q = name if isinstance(name, queries.Query) else queries.get(name)
         found = []
         for key, value in q.bind(params).items():
             kind = q.params[key].type

@@ -156,6 +156,8 @@ def query(ctx, name, params, text, file, fmt, full):
         bound = q.bind(given, cli=True) if q.params else {k: _json_or_text(v) for k, v in given.items()}
         with _open(ctx) as graph:
             rows = graph.cypher(source, **bound)
+            if not rows and q.params:  # a header that types a parameter entity or article
+                unmatched = graph.unmatched(q, **given)
     if isinstance(bound.get("limit"), int) and len(rows) == bound["limit"]:
         click.echo(f"kg query: the first {len(rows)} rows; there may be more (-p limit N)", err=True)
     for key, value, kind in unmatched:
@@ -306,8 +308,11 @@ def export_(ctx, what, out, fmt, base, article, entity):
         click.echo(f"kg export: wrote {', '.join(f'{name} ({n} rows)' for name, n in files.items())} into {out}")
         click.echo(f"load them into a new Neo4j database with:\n  {written.import_command()}")
         return
+    # into a file beside --out, renamed over it once the export is whole: one that fails (no entity
+    # of that name, a lost engine) leaves an existing file as it was
+    part = out.with_name(f".{out.name}.part") if out else None
     with _open(ctx) as graph:
-        fh = out.open("w", encoding="utf-8") if out else sys.stdout
+        fh = part.open("w", encoding="utf-8") if part else sys.stdout
         try:
             if what == "rdf":
                 graph.export_rdf(fh, fmt, base, article, entity)
@@ -316,9 +321,14 @@ def export_(ctx, what, out, fmt, base, article, entity):
             else:
                 for row in graph.claims() if what == "claims" else graph.entities():
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        finally:
-            if out:
+        except BaseException:
+            if part:
                 fh.close()
+                part.unlink(missing_ok=True)
+            raise
+        if part:
+            fh.close()
+            part.replace(out)
 
 
 @cli.command()
@@ -371,9 +381,11 @@ def remove(ctx, article_ids):
     with _open(ctx) as graph:
         removed = graph.remove(list(article_ids))
     missing = sorted(set(article_ids) - set(removed))
-    click.echo(f"kg remove: {len(removed)} articles removed" + (f"; not in the graph: {', '.join(missing)}" if missing else ""))
-    if missing:
-        sys.exit(1)
+    click.echo(f"kg remove: {len(removed)} articles removed")
+    if missing:  # nothing has the name it was given: exit 4, as for any name that matches nothing
+        click.echo(f"kg remove: not in the graph: {', '.join(missing)} (an article's id is its file name without "
+                   f"the extension, or its JSON Lines id)", err=True)
+        sys.exit(4)
 
 
 @cli.group("engine")

@@ -27,6 +27,17 @@ def sample(graph):
     return graph
 
 
+def test_own_query_file_says_when_a_name_it_was_given_matches_nothing(kg, tmp_path):
+    kg("ingest", str(EXAMPLES))
+    question = tmp_path / "units.cypher"
+    question.write_text("// param: group entity -- the group, by name or alias\n"
+                        "MATCH (:Name {key: toLower($group)})-[:NAMES]->(g:Entity)<-[:PART_OF]-(u:Entity)\n"
+                        "RETURN u.name AS unit ORDER BY unit\n")
+    result = kg("query", "--file", str(question), "-p", "group", "Nobody Brigade")
+    assert result.stdout == "" and "no entity is named 'Nobody Brigade'" in result.stderr
+    assert "kg query find-entity -p text 'Nobody Brigade'" in result.stderr
+
+
 def test_own_cypher_runs_with_parameters_and_every_output_format(kg, tmp_path):
     kg("ingest", str(EXAMPLES))
     text = "MATCH (e:Entity {type: $type}) RETURN e.name AS name, e.articles AS articles ORDER BY name"

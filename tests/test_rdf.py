@@ -222,6 +222,14 @@ def test_export_rdf_takes_the_format_from_the_out_extension(graph, engine_home, 
     assert len(set(data.subjects(RDF.type, KGO.Claim))) == claims
 
 
+def test_an_export_that_fails_leaves_the_file_it_would_replace_as_it_was(kg, tmp_path):
+    kept = tmp_path / "yesterday.ttl"
+    kept.write_text("@prefix ex: <http://ex.org/> .\nex:a ex:b ex:c .\n")
+    result = kg("export", "rdf", "--entity", "nobody", "--out", str(kept), check=False)
+    assert result.returncode == 4 and "nobody" in result.stderr
+    assert kept.read_text().endswith("ex:a ex:b ex:c .\n") and sorted(tmp_path.iterdir()) == [tmp_path / "home", kept]
+
+
 def test_an_unknown_extension_is_refused_before_any_work(tmp_path):
     result = subprocess.run([sys.executable, "-m", "kg", "export", "rdf", "--out", str(tmp_path / "kg.txt")],
                             capture_output=True, text=True, env={**os.environ, "KG_HOME": str(tmp_path / "home")})
