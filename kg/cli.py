@@ -6,6 +6,7 @@ import json
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -15,17 +16,20 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__, queries
-from .api import KnowledgeGraph
 from .config import Settings
 from .errors import KgError
-from .feeds import urls_in
-from .read import DEFAULT_MAX_BYTES, expected_articles
+from .read import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from .api import KnowledgeGraph
 
 err = Console(stderr=True)
 CELL = 60  # characters of text a table cell shows, unless --full
 
 
 def _open(ctx: click.Context) -> KnowledgeGraph:
+    from .api import KnowledgeGraph  # imported by the commands that use a graph: `kg --help` starts fast
+
     return KnowledgeGraph.open(**ctx.obj)
 
 
@@ -79,6 +83,9 @@ def ingest(ctx, paths, url_list, workers, batch_size, max_bytes, follow_links):
       cat article.txt | kg ingest -
       kg ingest https://example.org/feed.xml --urls more-urls.txt
     """
+    from .feeds import urls_in
+    from .read import expected_articles
+
     paths = [*paths, *(urls_in(url_list) if url_list else [])]
     if not paths:
         raise click.UsageError("give at least one file, folder, URL, `-` or --urls FILE")
