@@ -73,6 +73,10 @@ RETURN a.id AS id ORDER BY id
 MENDS = "`kg doctor --repair` mends it"
 
 
+# the pandas dtype of each column type a query header declares (dates are converted apart)
+_DTYPES = {"string": "string", "int": "Int64", "float": "Float64", "bool": "boolean", "list": object, "map": object}
+
+
 class GraphVersionError(StoreError):
     """The graph was written under another schema version: kg would read or extend it wrongly."""
 
@@ -416,19 +420,33 @@ class KnowledgeGraph:
         return self.store.read(q.cypher, q.bind(params) if q.params else params)
 
     def frame(self, name: str, **params: Any) -> "pandas.DataFrame":
-        """A canned query's answer as a pandas DataFrame: counts as integers, text as strings,
-        flags as booleans (missing values as <NA>), lists kept as lists."""
+        """A canned query's answer as a pandas DataFrame, each column's dtype the one its query
+        declares (`// columns:`), whatever the rows hold, so an empty answer or a column with no
+        value has them too: counts `Int64`, text `string`, flags `boolean` (missing: <NA>), dates
+        `datetime64` (missing: NaT; a year or month alone is its first day), lists kept as lists."""
         try:
             import pandas
         except ImportError as exc:
             raise InputError("KnowledgeGraph.frame needs pandas: pip install 'kg[notebook]'") from exc
         rows = self.query(name, **params)
-        return pandas.DataFrame(list(rows), columns=rows.columns).convert_dtypes()
+        declared = queries.get(name).columns
+        data = {}
+        for column in rows.columns:
+            values = pandas.Series([row[column] for row in rows], dtype=object)
+            kind = declared.get(column)
+            if kind == "date":
+                data[column] = pandas.to_datetime(values.astype("string"), format="ISO8601").astype("datetime64[ns]")
+            elif kind in _DTYPES:
+                data[column] = values.astype(_DTYPES[kind])
+            else:  # a column the header does not declare: the dtype its values suggest
+                data[column] = values.convert_dtypes()
+        return pandas.DataFrame(data, columns=rows.columns)
 
-    def unmatched(self, name: str, **params: Any) -> list[tuple[str, str, str]]:
+    def unmatched(self, name: "str | queries.Query", **params: Any) -> list[tuple[str, str, str]]:
         """The (parameter, value, type) of each entity name or article id given to a canned query
-        that matches nothing in the graph: why an answer is empty, when it is."""
-        q = queries.get(name)
+        that matches nothing in the graph: why an answer is empty, when it is. `name` may also be
+        a query of your own (`queries.adhoc(text)`), whose header types its parameters."""
+        q = name if isinstance(name, queries.Query) else queries.get(name)
         found = []
         for key, value in q.bind(params).items():
             kind = q.params[key].type

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,10 +148,16 @@ class CsvFiles:
     relationships: dict[str, int] = field(default_factory=dict)
 
     def import_command(self, database: str = "neo4j") -> str:
-        """The neo4j-admin command that loads these files into a new database."""
+        """The neo4j-admin (Neo4j 5) command that loads these files into a new database: the
+        database name right after `full`, since --nodes and --relationships take every word after
+        them that is not an option."""
+        return shlex.join(["neo4j-admin", *self.import_arguments(database)])
+
+    def import_arguments(self, database: str = "neo4j") -> list[str]:
+        """The arguments after `neo4j-admin` (those of AdminTool, its Java entry point)."""
         files = [f"--nodes={self.folder / f}" for f in self.nodes]
         files += [f"--relationships={self.folder / f}" for f in self.relationships]
-        return f"neo4j-admin database import full --multiline-fields=true {' '.join(files)} {database}"
+        return ["database", "import", "full", database, "--multiline-fields=true", *files]
 
 
 def neo4j_csv(store: Store, folder: Path) -> CsvFiles:
