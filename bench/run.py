@@ -1,13 +1,15 @@
 """Benchmark kg on a synthetic corpus of N articles, all measures in one run:
 
-    python bench/run.py --articles 200 [--workers 2] [--grow-to 20000 100000] [--json FILE] [--keep] [--profile]
+    python bench/run.py --articles 200 [--workers 2] [--grow-to 20000 100000] [--neo4j-uri URI] [--json FILE]
+        [--keep] [--profile]
 
 1. parse-only throughput of the spaCy pipeline over the articles' paragraphs (the ceiling);
 2. end-to-end `KnowledgeGraph.ingest` with one worker on the embedded engine (fresh KG_HOME);
 3. the same with --workers processes;
 4. graph writes alone: `KnowledgeGraph.write_analysed` (texts, then the graph batch) of pre-analysed articles;
 5. p50/p95/p99 latency of every canned query of queries/ on the one-worker graph (and on the graph
-   of 4 grown to each --grow-to size);
+   of 4 grown to each --grow-to size); with --neo4j-uri, the graph of 4 is also written into Neo4j
+   (and grown there alike) and the queries are timed on both engines' graph of 4, side by side;
 6. peak RSS of each ingest (run in a child process) and of its engine.
 
 --json FILE writes the summary (see bench/README.md) for tracking.
@@ -16,6 +18,7 @@ Ingests run in child processes (`--child` mode) so their peak RSS is their own."
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import itertools
 import json
@@ -50,6 +53,7 @@ QUERY_RUNS = 30
 BATCH = 32  # KnowledgeGraph.ingest's default batch size
 GROW_SEED = 11
 GROWN_RUNS = 40  # timed runs per query on a grown graph
+WARM_UP = 3  # untimed passes over every query variant first
 
 
 def _vm_hwm_mb(pid: int | str = "self") -> float | None:
@@ -147,9 +151,14 @@ def parse_only(articles: list[Article]) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+NEO4J_HOME: Path | None = None  # KG_HOME of the Neo4j graph (its content store) in a full run: in the temp folder
+
+
 def _open(where: Path | str) -> KnowledgeGraph:
     """The embedded graph in a KG_HOME folder, or the Neo4j at a Bolt URI."""
-    return KnowledgeGraph.open(neo4j_uri=where) if isinstance(where, str) else KnowledgeGraph.open(home=where)
+    if isinstance(where, Path):
+        return KnowledgeGraph.open(home=where)
+    return KnowledgeGraph.open(neo4j_uri=where, **({"home": NEO4J_HOME} if NEO4J_HOME else {}))
 
 
 def write_only(articles: list[Article], home: Path) -> tuple[float, list[Analysis]]:
@@ -194,28 +203,33 @@ def recast(results: list[Analysis], rng: random.Random) -> list[Analysis]:
     return out
 
 
-def grow(results: list[Analysis], home: Path, targets: list[int]) -> Iterator[tuple[int, float]]:
-    """Write recast copies of the analysed articles under new ids until the graph holds each of
-    `targets` articles in turn: a graph of that size in minutes instead of hours of parsing, to time
-    the queries on it. Yields each target reached and the seconds of writes since the last."""
+def grow(results: list[Analysis], wheres: list[Path | str], targets: list[int]) -> Iterator[tuple[int, list[float]]]:
+    """Write recast copies of the analysed articles under new ids until each graph of `wheres` (all
+    holding those articles) holds each of `targets` articles in turn: a graph of that size in minutes
+    instead of hours of parsing, to time the queries on it. Every graph gets the same batches, one
+    after the other. Yields each target reached and, per graph, the seconds of its writes since the last."""
     rng = random.Random(GROW_SEED)
     pending = sorted(targets)
     if not pending:
         return
-    start = time.perf_counter()
-    with _open(home) as graph:
+    seconds = [0.0] * len(wheres)
+    with contextlib.ExitStack() as stack:
+        graphs = [stack.enter_context(_open(where)) for where in wheres]
         written = len(results)
         for copy in itertools.count(1):
             recast_results = recast(results, rng)
             for i in range(0, len(results), BATCH):
                 if written >= pending[0]:
-                    yield pending.pop(0), time.perf_counter() - start
+                    yield pending.pop(0), seconds
                     if not pending:
                         return
-                    start = time.perf_counter()
+                    seconds = [0.0] * len(wheres)
                 batch = [replace(r, article=replace(r.article, id=f"{r.article.id}-copy{copy}"))
                          for r in recast_results[i:min(i + BATCH, i + pending[0] - written)]]
-                graph.write_analysed(batch)
+                for n, graph in enumerate(graphs):
+                    start = time.perf_counter()
+                    graph.write_analysed(batch)
+                    seconds[n] += time.perf_counter() - start
                 written += len(batch)
 
 
@@ -226,57 +240,111 @@ def _value(param: queries.Param, sample: dict[str, Any]) -> Any:
     return {"string": sample["group"], "int": 3, "float": 0.5, "bool": True}[param.type]
 
 
-def query_latencies(where: Path | str, runs: int = QUERY_RUNS) -> list[dict[str, Any]]:
-    """{name, params, p50_ms, p95_ms, p99_ms, cpu_ms, rows} for each canned query: once with only its
-    required parameters, once with all of them set. `cpu_ms` is the CPU time of one run, engine and
-    client together (mean over the runs): what a query costs, whatever else the machine runs."""
-    out = []
+ENGINES = {"falkordb": "FalkorDB", "neo4j": "Neo4j"}
+
+
+def _sample(read) -> dict[str, Any]:
+    """Parameter values picked from a graph: the most designated group, the top leader, the first article…"""
+    def top(cypher: str) -> str:
+        return read(cypher + " RETURN x, count(*) AS n ORDER BY n DESC, x LIMIT 1")[0]["x"]
+
+    group = top("MATCH (:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})<-[:OF]-(:Claim)-[:OBJECT]->(g:Organization) "
+                "WHERE NOT (g)-[:AGENCY_OF]->() WITH g.name AS x")
+    return {
+        "group": group, "entity": group, "object": group, "organization": group, "text": group[:4].lower(),
+        "country": "United States", "subject": "United States", "addressee": "United Kingdom",
+        "person": top("MATCH (:Fact {predicate: 'LEADS'})<-[:OF]-(:Claim)-[:SUBJECT]->(p:Person) WITH p.name AS x"),
+        "article": top("MATCH (a:Article) WITH a.id AS x"),
+        "predicate": "DESIGNATED_AS_TERRORIST", "depth": 3, "min_outlets": 3,
+    }
+
+
+def time_queries(wheres: dict[str, Path | str], runs: int = QUERY_RUNS) -> dict[str, list[dict[str, Any]]]:
+    """For each graph of `wheres` (a name: a KG_HOME folder or a Bolt URI), {name, params, engine, p50_ms,
+    p95_ms, p99_ms, cpu_ms, rows} of each canned query: once with only its required parameters, once
+    with all of them set. The parameter values are picked from the first graph and used on all of
+    them, and the graphs take turns run by run, so a change of load on the machine falls on every
+    engine alike. `cpu_ms` is the CPU time of one run, engine and client together (mean over the
+    runs): what a query costs, whatever else the machine runs; None on Neo4j, whose server process
+    the bench does not know."""
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in wheres}
     # the objects made so far (the spaCy model among them) are left out of garbage collection, so a
     # full collection pausing this process is not timed as the engine's latency
     gc.collect()
     gc.freeze()
-    with _open(where) as graph:
-        read = graph.store.read
+    with contextlib.ExitStack() as stack:
+        graphs = {name: stack.enter_context(_open(where)) for name, where in wheres.items()}
+        sample = _sample(next(iter(graphs.values())).store.read)
 
-        def top(cypher: str) -> str:
-            return read(cypher + " RETURN x, count(*) AS n ORDER BY n DESC, x LIMIT 1")[0]["x"]
+        def engine_cpu(graph: KnowledgeGraph) -> float:
+            return _cpu_seconds(graph.store.engine.pid) if graph.store.backend == "falkordb" else 0.0
 
-        group = top("MATCH (:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})<-[:OF]-(:Claim)-[:OBJECT]->(g:Organization) "
-                    "WHERE NOT (g)-[:AGENCY_OF]->() WITH g.name AS x")
-        sample = {
-            "group": group, "entity": group, "object": group, "organization": group, "text": group[:4].lower(),
-            "country": "United States", "subject": "United States", "addressee": "United Kingdom",
-            "person": top("MATCH (:Fact {predicate: 'LEADS'})<-[:OF]-(:Claim)-[:SUBJECT]->(p:Person) WITH p.name AS x"),
-            "article": top("MATCH (a:Article) WITH a.id AS x"),
-            "predicate": "DESIGNATED_AS_TERRORIST", "depth": 3, "min_outlets": 3,
-        }
+        variants = []
         for q in queries.library().values():
             required = {p.name: _value(p, sample) for p in q.params.values() if p.required}
-            variants = [required]
+            variants.append((q, required))
             if len(required) < len(q.params):
-                variants.append({p.name: _value(p, sample) for p in q.params.values()})
-            for given in variants:
-                params = q.bind(given)
-                rows = len(read(q.cypher, params))  # warm-up
-                times = []
-                engine_cpu = (lambda: _cpu_seconds(graph.store.engine.pid)) if isinstance(where, Path) else (lambda: 0.0)
-                cpu = time.process_time() + engine_cpu()
-                for _ in range(runs):
+                variants.append((q, {p.name: _value(p, sample) for p in q.params.values()}))
+        rows: dict[tuple[int, str], int] = {}
+        for _ in range(WARM_UP):  # every variant before any is timed: plan caches, and Neo4j's JIT compiler
+            for i, (q, given) in enumerate(variants):
+                for name, graph in graphs.items():
+                    rows[i, name] = len(graph.store.read(q.cypher, q.bind(given)))
+        for i, (q, given) in enumerate(variants):
+            params = q.bind(given)
+            times: dict[str, list[float]] = {name: [] for name in graphs}
+            cpu = dict.fromkeys(graphs, 0.0)
+            for _ in range(runs):
+                for name, graph in graphs.items():
+                    cpu_before = time.process_time() + engine_cpu(graph)
                     start = time.perf_counter()
-                    read(q.cypher, params)
-                    times.append((time.perf_counter() - start) * 1000)
-                cpu = time.process_time() + engine_cpu() - cpu
-                cuts = statistics.quantiles(times, n=100, method="inclusive")  # within the runs' range
-                out.append({"name": q.name, "params": given, "p50_ms": statistics.median(times),
-                            "p95_ms": cuts[94], "p99_ms": cuts[98], "cpu_ms": cpu * 1000 / runs, "rows": rows})
+                    graph.store.read(q.cypher, params)
+                    times[name].append((time.perf_counter() - start) * 1000)
+                    cpu[name] += time.process_time() + engine_cpu(graph) - cpu_before
+            for name, graph in graphs.items():
+                cuts = statistics.quantiles(times[name], n=100, method="inclusive")  # within the runs' range
+                falkordb = graph.store.backend == "falkordb"
+                out[name].append({"name": q.name, "params": given, "engine": graph.store.backend,
+                                  "p50_ms": statistics.median(times[name]), "p95_ms": cuts[94],
+                                  "p99_ms": cuts[98], "cpu_ms": cpu[name] * 1000 / runs if falkordb else None,
+                                  "rows": rows[i, name]})
     return out
+
+
+def query_latencies(where: Path | str, runs: int = QUERY_RUNS) -> list[dict[str, Any]]:
+    """time_queries() on one graph."""
+    return time_queries({"only": where}, runs)["only"]
+
+
+def _label(t: dict[str, Any]) -> str:
+    return t["name"] + "".join(f" {k}={v!r}" for k, v in t["params"].items())
 
 
 def print_latencies(latencies: list[dict[str, Any]]) -> None:
     for t in latencies:
-        label = t["name"] + "".join(f" {k}={v!r}" for k, v in t["params"].items())
-        print(f"    {label:60s} p50 {t['p50_ms']:6.1f} ms  p95 {t['p95_ms']:6.1f} ms  p99 {t['p99_ms']:6.1f} ms  "
-              f"cpu {t['cpu_ms']:6.1f} ms  {t['rows']} rows")
+        cpu = f"cpu {t['cpu_ms']:6.1f} ms  " if t["cpu_ms"] is not None else ""
+        print(f"    {_label(t):60s} p50 {t['p50_ms']:6.1f} ms  p95 {t['p95_ms']:6.1f} ms  p99 {t['p99_ms']:6.1f} ms  "
+              f"{cpu}{t['rows']} rows")
+
+
+def print_side_by_side(left: list[dict[str, Any]], right: list[dict[str, Any]]) -> None:
+    """One line per query variant: the p50/p95/p99 (ms) on each engine, and the rows (both counts
+    where they differ, then a warning line naming those variants)."""
+    names = [ENGINES.get(side[0]["engine"], side[0]["engine"]) if side else "" for side in (left, right)]
+    width = max([60] + [len(_label(t)) for t in left])
+    print(f"    {'query variant':{width}s} {names[0] + ' p50':>13s} {'p95':>6s} {'p99':>6s} | "
+          f"{names[1] + ' p50':>10s} {'p95':>6s} {'p99':>6s} | rows")
+    differ = []
+    for a, b in zip(left, right, strict=True):
+        assert (a["name"], a["params"]) == (b["name"], b["params"])
+        rows = str(a["rows"]) if a["rows"] == b["rows"] else f"{a['rows']} vs {b['rows']}"
+        if a["rows"] != b["rows"]:
+            differ.append(_label(a))
+        print(f"    {_label(a):{width}s} {a['p50_ms']:13.1f} {a['p95_ms']:6.1f} {a['p99_ms']:6.1f} | "
+              f"{b['p50_ms']:10.1f} {b['p95_ms']:6.1f} {b['p99_ms']:6.1f} | {rows}")
+    if differ:
+        print(f"    WARNING: the row counts differ between {names[0]} and {names[1]} on {len(differ)} variant(s): "
+              + "; ".join(differ))
 
 
 def main() -> None:
@@ -289,12 +357,13 @@ def main() -> None:
     parser.add_argument("--grow-to", type=int, nargs="+", default=[], metavar="N",
                         help="also time the queries on the graph grown to each of these many articles (see grow())")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the summary of the run to this file")
-    parser.add_argument("--time-queries", type=Path, metavar="KG_HOME",
-                        help="only time the canned queries on the graph in this folder (e.g. one kept by --keep); "
-                             "with --json, write their figures there")
+    parser.add_argument("--time-queries", metavar="KG_HOME|URI",
+                        help="only time the canned queries on the graph in this folder (e.g. one kept by --keep), "
+                             "or in the Neo4j at this Bolt URI; with --json, write their figures there")
     parser.add_argument("--neo4j-uri", metavar="URI",
-                        help="also write the graph of (4) into this empty Neo4j and time the queries there "
-                             "(NEO4J_USER, NEO4J_PASSWORD); it is emptied again at the end unless --keep")
+                        help="also write the graph of (4) into this empty Neo4j (and each --grow-to size) and time "
+                             "the queries on it and on FalkorDB's graph of (4) side by side (NEO4J_USER, "
+                             "NEO4J_PASSWORD); it is emptied again at the end unless --keep")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -302,20 +371,25 @@ def main() -> None:
         child_ingest(args.child, args.home, args.workers, args.profile)
         return
     if args.time_queries:
+        where = args.time_queries if "://" in args.time_queries else Path(args.time_queries)
         try:
-            timed = query_latencies(args.time_queries, runs=GROWN_RUNS)
+            timed = query_latencies(where, runs=GROWN_RUNS)
             print_latencies(timed)
             if args.json:
                 args.json.write_text(json.dumps({"queries": timed, "load_average": os.getloadavg()[0]}, indent=1) + "\n")
         finally:
-            engine.stop(args.time_queries)
+            if isinstance(where, Path):
+                engine.stop(where)
         return
 
+    root = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    global NEO4J_HOME
+    NEO4J_HOME = root / "neo4j-home"  # the article texts written into Neo4j's graph go there, not into ./.kg
     if args.neo4j_uri:
         with _open(args.neo4j_uri) as graph:
             if graph.store.read("MATCH (n) RETURN count(n) AS n")[0]["n"]:
+                shutil.rmtree(root, ignore_errors=True)
                 sys.exit(f"error: the Neo4j at {args.neo4j_uri} is not empty; the bench fills and empties it")
-    root = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     homes = {name: root / name for name in ("one", "many", "write", "profile")}
     try:
         folder = root / "articles"
@@ -354,30 +428,38 @@ def main() -> None:
 
         if args.neo4j_uri:
             neo4j_s = write_results(results, args.neo4j_uri)
-            print(f"(4n) the same writes into Neo4j {neo4j_s:8.1f} s  {claims / neo4j_s:9,.0f} claims/s")
+            print(f"(4n) the same writes into Neo4j {neo4j_s:8.1f} s  {claims / neo4j_s:9,.0f} claims/s  "
+                  f"{len(articles) / neo4j_s:6.1f} articles/s")
 
         print(f"(5) canned queries on {len(articles)} articles ({QUERY_RUNS} runs each; target p95 < 100 ms "
               f"at 100k articles)")
-        timed = [{**t, "articles": len(articles)} for t in query_latencies(homes["one"])]
+        timed = [{**t, "articles": len(articles), "graph": "ingest"} for t in query_latencies(homes["one"])]
         print_latencies(timed)
-        neo4j_timed = []
-        if args.neo4j_uri:  # the graph of (4), written into Neo4j: the same articles as (5)'s
-            print(f"(5n) the same queries on Neo4j ({args.neo4j_uri}), on the graph of (4)")
-            neo4j_timed = [{**t, "articles": len(articles), "backend": "neo4j"} for t in query_latencies(args.neo4j_uri)]
-            print_latencies(neo4j_timed)
+        both = {"falkordb": homes["write"], **({"neo4j": args.neo4j_uri} if args.neo4j_uri else {})}
+        if args.neo4j_uri:  # the graph of (4) on each engine: the same contents, the same parameter values
+            print(f"(5n) the same queries on the graph of (4) on both engines: FalkorDB's of (4), Neo4j's of (4n) "
+                  f"({QUERY_RUNS} runs each, the engines taking turns; ms)")
+            side = time_queries(both)
+            timed += [{**t, "articles": len(articles), "graph": "writes"} for name in both for t in side[name]]
+            print_side_by_side(side["falkordb"], side["neo4j"])
         engine_mb = {str(len(articles)): one["engine_rss_mb"] or 0.0}
         content_mb = {str(len(articles)): _content_mb(homes["one"])}
 
         before = len(articles)
-        for size, grow_s in grow(results, homes["write"], [n for n in args.grow_to if n > len(articles)]):
+        for size, grow_s in grow(results, list(both.values()), [n for n in args.grow_to if n > len(articles)]):
             engine_mb[str(size)], content_mb[str(size)] = _engine_rss_mb(homes["write"]), _content_mb(homes["write"])
+            writes = ", ".join(f"{ENGINES[name]} {sec:.0f} s, {(size - before) / sec:.0f} articles/s"
+                               for name, sec in zip(both, grow_s))
             print(f"(5b) the graph of (4) grown to {size:,} articles with recast copies of the analysed ones "
-                  f"under new ids ({grow_s:.0f} s of writes, {(size - before) / grow_s:.0f} articles/s); "
-                  f"engine peak RSS {engine_mb[str(size)]:.0f} MB; canned queries ({GROWN_RUNS} runs each):")
+                  f"under new ids (writes: {writes}); FalkorDB engine peak RSS {engine_mb[str(size)]:.0f} MB; "
+                  f"canned queries ({GROWN_RUNS} runs each{', the engines taking turns; ms' if args.neo4j_uri else ''}):")
             before = size
-            grown = [{**t, "articles": size} for t in query_latencies(homes["write"], runs=GROWN_RUNS)]
-            print_latencies(grown)
-            timed += grown
+            side = time_queries(both, runs=GROWN_RUNS)
+            timed += [{**t, "articles": size, "graph": "writes"} for name in both for t in side[name]]
+            if args.neo4j_uri:
+                print_side_by_side(side["falkordb"], side["neo4j"])
+            else:
+                print_latencies(side["falkordb"])
 
         print(f"(6) peak RSS: ingest 1 worker {one['rss_mb']:.0f} MB; ingest {args.workers} workers "
               f"{many['rss_mb']:.0f} MB main + {many['worker_rss_mb']:.0f} MB largest worker; "
@@ -388,7 +470,6 @@ def main() -> None:
             summary = {"parse_wps": parse_wps, "ingest_wps": one_wps, "ratio": one_wps / parse_wps, "cpu_ratio": cpu_ratio,
                        "workers_ratio": many_wps / one_wps, "ingest_rss_mb": one["rss_mb"],
                        "engine_rss_mb": engine_mb, "content_mb": content_mb, "queries": timed,
-                       "neo4j_queries": neo4j_timed,
                        "conditions": {"articles": len(articles), "words": words, "seed": args.seed,
                                       "workers": args.workers, "cpus": os.cpu_count(),
                                       "load_average": os.getloadavg()[0]}}
@@ -402,13 +483,23 @@ def main() -> None:
         for home in homes.values():
             if home.exists():
                 engine.stop(home)
-        if args.neo4j_uri and not args.keep:
-            with _open(args.neo4j_uri) as graph, graph.store.driver.session(database=graph.store.database) as s:
-                s.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-        if args.keep:
-            print(f"kept {root}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        try:
+            if args.neo4j_uri and not args.keep:
+                empty_neo4j(args.neo4j_uri)
+        finally:
+            if args.keep:
+                print(f"kept {root}")
+            else:
+                shutil.rmtree(root, ignore_errors=True)
+
+
+def empty_neo4j(uri: str) -> None:
+    """Delete every node of the Neo4j at `uri`: the relationships first, in batches, as a DETACH
+    DELETE of an entity named in every article (the United States at 2,000 articles) is one
+    transaction over Neo4j's memory pool limit."""
+    with _open(uri) as graph, graph.store.driver.session(database=graph.store.database) as session:
+        session.run("MATCH ()-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
+        session.run("MATCH (n) CALL { WITH n DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
 if __name__ == "__main__":

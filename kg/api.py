@@ -73,6 +73,10 @@ RETURN a.id AS id ORDER BY id
 MENDS = "`kg doctor --repair` mends it"
 
 
+# the pandas dtype of each column type a query header declares (dates are converted apart)
+_DTYPES = {"string": "string", "int": "Int64", "float": "Float64", "bool": "boolean", "list": object, "map": object}
+
+
 class GraphVersionError(StoreError):
     """The graph was written under another schema version: kg would read or extend it wrongly."""
 
@@ -135,10 +139,11 @@ class Health:
     other_engines: list[int] = field(default_factory=list)  # servers on the data folder beside kg's own
     warnings: list[str] = field(default_factory=list)  # what the engine's log says about its files
     missing_texts: list[str] = field(default_factory=list)  # articles whose text the content store lacks
+    lost_writes: list[str] = field(default_factory=list)  # a start loaded a cut append-only file, no ingest since
 
     @property
     def problems(self) -> list[str]:
-        found = [p for p in [version_problem(self.graph_schema_version)] if p]
+        found = [p for p in [version_problem(self.graph_schema_version)] if p] + self.lost_writes
         found += [f"a second engine (pid {pid}) runs on this data folder and may overwrite its files: "
                   f"{MENDS} (or `kill {pid}`)" for pid in self.other_engines]
         if self.half_written:
@@ -299,6 +304,8 @@ class KnowledgeGraph:
                 "SET a.paths = CASE WHEN row.path IN a.paths THEN a.paths ELSE a.paths + row.path END",
                 {"copies": [{"id": c.article_id, "path": c.path} for c in copies]})])
             report.copies = len(copies)
+        if isinstance(self.store, FalkorStore):
+            embedded.written_again(self.store.engine.home)
         return report
 
     @_writes
@@ -440,19 +447,33 @@ class KnowledgeGraph:
         return self.store.read(q.cypher, q.bind(params) if q.params else params)
 
     def frame(self, name: str, **params: Any) -> "pandas.DataFrame":
-        """A canned query's answer as a pandas DataFrame: counts as integers, text as strings,
-        flags as booleans (missing values as <NA>), lists kept as lists."""
+        """A canned query's answer as a pandas DataFrame, each column's dtype the one its query
+        declares (`// columns:`), whatever the rows hold, so an empty answer or a column with no
+        value has them too: counts `Int64`, text `string`, flags `boolean` (missing: <NA>), dates
+        `datetime64` (missing: NaT; a year or month alone is its first day), lists kept as lists."""
         try:
             import pandas
         except ImportError as exc:
             raise InputError("KnowledgeGraph.frame needs pandas: pip install 'kg[notebook]'") from exc
         rows = self.query(name, **params)
-        return pandas.DataFrame(list(rows), columns=rows.columns).convert_dtypes()
+        declared = queries.get(name).columns
+        data = {}
+        for column in rows.columns:
+            values = pandas.Series([row[column] for row in rows], dtype=object)
+            kind = declared.get(column)
+            if kind == "date":
+                data[column] = pandas.to_datetime(values.astype("string"), format="ISO8601").astype("datetime64[ns]")
+            elif kind in _DTYPES:
+                data[column] = values.astype(_DTYPES[kind])
+            else:  # a column the header does not declare: the dtype its values suggest
+                data[column] = values.convert_dtypes()
+        return pandas.DataFrame(data, columns=rows.columns)
 
-    def unmatched(self, name: str, **params: Any) -> list[tuple[str, str, str]]:
+    def unmatched(self, name: "str | queries.Query", **params: Any) -> list[tuple[str, str, str]]:
         """The (parameter, value, type) of each entity name or article id given to a canned query
-        that matches nothing in the graph: why an answer is empty, when it is."""
-        q = queries.get(name)
+        that matches nothing in the graph: why an answer is empty, when it is. `name` may also be
+        a query of your own (`queries.adhoc(text)`), whose header types its parameters."""
+        q = name if isinstance(name, queries.Query) else queries.get(name)
         found = []
         for key, value in q.bind(params).items():
             kind = q.params[key].type
@@ -527,7 +548,7 @@ class KnowledgeGraph:
     def doctor(self) -> Health:
         """Check the graph for what a crash, a bug or an old kg version could have left behind."""
         counts = self.stats()["counts"]
-        insecure, others, warnings = [], [], []
+        insecure, others, warnings, lost = [], [], [], []
         if isinstance(self.store, FalkorStore):
             e = self.store.engine
             engine = f"embedded engine running (pid {e.pid}, 127.0.0.1:{e.port})"
@@ -535,6 +556,7 @@ class KnowledgeGraph:
                         f"{'700' if path.is_dir() else '600'})" for path in embedded.exposed(e.home)]
             others = [pid for pid in embedded.engines_on(e.home) if pid != e.pid]
             warnings = embedded.troubles(e)
+            lost = [note for note in [embedded.lost_writes(e.home)] if note]
         else:
             engine = "Neo4j server reachable"
         read = self.store.read
@@ -549,7 +571,7 @@ class KnowledgeGraph:
             miscounted_facts=[r["key"] for r in read(FACTS_MISCOUNTED)],
             miscounted_entities=[r["key"] for r in read(ENTITIES_MISCOUNTED)],
             claims_missing=[r["id"] for r in read(CLAIMS_MISSING)],
-            other_engines=others, warnings=warnings, missing_texts=self._missing_texts())
+            other_engines=others, warnings=warnings, missing_texts=self._missing_texts(), lost_writes=lost)
 
     def _missing_texts(self) -> list[str]:
         stored = self.content.hashes()

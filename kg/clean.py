@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import dateparser
 
 from .model import Article
 from .resources import data
@@ -79,6 +78,8 @@ def segment(article: Article) -> Article:
             body_start = end  # breadcrumb or rule: never part of the article
             continue
         if _DATE_LINE.match(line):
+            import dateparser  # imported when an article is read, not for `kg --help`
+
             parsed = dateparser.parse(line, languages=["en"], settings={"STRICT_PARSING": True})
             if parsed and article.date is None:
                 article.date = parsed.date().isoformat()

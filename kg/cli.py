@@ -6,6 +6,7 @@ import json
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -15,17 +16,20 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__, queries
-from .api import KnowledgeGraph
 from .config import Settings
 from .errors import KgError
-from .feeds import urls_in
-from .read import DEFAULT_MAX_BYTES, expected_articles
+from .read import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from .api import KnowledgeGraph
 
 err = Console(stderr=True)
 CELL = 60  # characters of text a table cell shows, unless --full
 
 
 def _open(ctx: click.Context) -> KnowledgeGraph:
+    from .api import KnowledgeGraph  # imported by the commands that use a graph: `kg --help` starts fast
+
     return KnowledgeGraph.open(**ctx.obj)
 
 
@@ -79,6 +83,9 @@ def ingest(ctx, paths, url_list, workers, batch_size, max_bytes, follow_links):
       cat article.txt | kg ingest -
       kg ingest https://example.org/feed.xml --urls more-urls.txt
     """
+    from .feeds import urls_in
+    from .read import expected_articles
+
     paths = [*paths, *(urls_in(url_list) if url_list else [])]
     if not paths:
         raise click.UsageError("give at least one file, folder, URL, `-` or --urls FILE")
@@ -156,6 +163,8 @@ def query(ctx, name, params, text, file, fmt, full):
         bound = q.bind(given, cli=True) if q.params else {k: _json_or_text(v) for k, v in given.items()}
         with _open(ctx) as graph:
             rows = graph.cypher(source, **bound)
+            if not rows and q.params:  # a header that types a parameter entity or article
+                unmatched = graph.unmatched(q, **given)
     if isinstance(bound.get("limit"), int) and len(rows) == bound["limit"]:
         click.echo(f"kg query: the first {len(rows)} rows; there may be more (-p limit N)", err=True)
     for key, value, kind in unmatched:
@@ -188,28 +197,48 @@ def _json_or_text(value: str):
 
 
 def _table(title: str, columns: list[str], rows: list[dict], full: bool) -> None:
-    """Rows side by side when their headers fit the terminal, else one block per row; words are
-    never broken, long text is cut at a word with an ellipsis. Piped output is never wrapped."""
+    """Rows side by side when every column fits the terminal at its longest word, else one block
+    per row; words are never broken, long text is cut at a word with an ellipsis. Piped output is
+    never wrapped."""
     terminal = Console()
     console = terminal if terminal.is_terminal else Console(width=1_000_000)
     cells = [[_cell(row[c]) if full else _shorten(_cell(row[c]), CELL) for c in columns] for row in rows]
-    title = f"{title} ({len(rows)} rows)"
-    # the narrowest each column can be without breaking a word: its header, its longest word
-    narrowest = [max([len(c), *(len(w) for values in cells for w in values[i].split())]) for i, c in enumerate(columns)]
-    if sum(n + 3 for n in narrowest) + 1 > console.width:
-        table = Table(title=title, show_header=False, show_lines=True)
+    title = f"{title} ({len(rows)} {'row' if len(rows) == 1 else 'rows'})"
+    widths = _widths(columns, cells, console.width)
+    if widths is None:
+        table = Table(title=title, show_header=False)
         table.add_column("field", style="bold", no_wrap=True)
         table.add_column("value", overflow="ellipsis")
         for values in cells:
             for i, (key, value) in enumerate(zip(columns, values)):
                 table.add_row(key, value, end_section=i == len(columns) - 1)
-    else:
+    else:  # kg sets every width, so rich has nothing to shrink (and crop) to fit
         table = Table(title=title)
-        for column, width in zip(columns, narrowest):
-            table.add_column(column, overflow="ellipsis", min_width=width)
+        for column, width in zip(columns, widths):
+            table.add_column(column, overflow="ellipsis", width=width)
         for values in cells:
             table.add_row(*values)
     console.print(table, soft_wrap=not terminal.is_terminal)
+
+
+def _widths(columns: list[str], cells: list[list[str]], width: int) -> list[int] | None:
+    """Column widths for rows side by side in `width` characters: each column at least its header
+    and its longest word, the room left shared among the columns whose text is longer; None when
+    even that does not fit (a table's borders and padding take 3 characters a column, and 1)."""
+    narrowest = [max([len(c), *(len(w) for values in cells for w in values[i].split())]) for i, c in enumerate(columns)]
+    widest = [max([len(c), *(len(values[i]) for values in cells)]) for i, c in enumerate(columns)]
+    room = width - (3 * len(columns) + 1) - sum(narrowest)
+    if room < 0:
+        return None
+    widths = list(narrowest)
+    wants = [w - n for w, n in zip(widest, narrowest)]
+    if sum(wants) <= room:
+        return widest
+    for i, want in enumerate(wants):  # a share of the room in proportion to what each column lacks
+        widths[i] += room * want // sum(wants)
+    for i in sorted(range(len(columns)), key=lambda i: widths[i] - widest[i])[:width - (3 * len(columns) + 1) - sum(widths)]:
+        widths[i] += 1  # what rounding down left over, to those that lack the most
+    return widths
 
 
 def _shorten(text: str, width: int) -> str:
@@ -286,8 +315,11 @@ def export_(ctx, what, out, fmt, base, article, entity):
         click.echo(f"kg export: wrote {', '.join(f'{name} ({n} rows)' for name, n in files.items())} into {out}")
         click.echo(f"load them into a new Neo4j database with:\n  {written.import_command()}")
         return
+    # into a file beside --out, renamed over it once the export is whole: one that fails (no entity
+    # of that name, a lost engine) leaves an existing file as it was
+    part = out.with_name(f".{out.name}.part") if out else None
     with _open(ctx) as graph:
-        fh = out.open("w", encoding="utf-8") if out else sys.stdout
+        fh = part.open("w", encoding="utf-8") if part else sys.stdout
         try:
             if what == "rdf":
                 graph.export_rdf(fh, fmt, base, article, entity)
@@ -296,9 +328,14 @@ def export_(ctx, what, out, fmt, base, article, entity):
             else:
                 for row in graph.claims() if what == "claims" else graph.entities():
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        finally:
-            if out:
+        except BaseException:
+            if part:
                 fh.close()
+                part.unlink(missing_ok=True)
+            raise
+        if part:
+            fh.close()
+            part.replace(out)
 
 
 @cli.command()
@@ -351,9 +388,11 @@ def remove(ctx, article_ids):
     with _open(ctx) as graph:
         removed = graph.remove(list(article_ids))
     missing = sorted(set(article_ids) - set(removed))
-    click.echo(f"kg remove: {len(removed)} articles removed" + (f"; not in the graph: {', '.join(missing)}" if missing else ""))
-    if missing:
-        sys.exit(1)
+    click.echo(f"kg remove: {len(removed)} articles removed")
+    if missing:  # nothing has the name it was given: exit 4, as for any name that matches nothing
+        click.echo(f"kg remove: not in the graph: {', '.join(missing)} (an article's id is its file name without "
+                   f"the extension, or its JSON Lines id)", err=True)
+        sys.exit(4)
 
 
 @cli.group("engine")

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from dateparser.date import DateDataParser
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
 
 _HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 _YEAR = re.compile(r"(1[89]|20)\d\d")
@@ -23,6 +26,8 @@ class ClaimDate:
 
 @lru_cache(maxsize=64)
 def _parser(article_date: str | None) -> DateDataParser:
+    from dateparser.date import DateDataParser  # imported when a claim is dated
+
     settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
     if article_date:
         settings["RELATIVE_BASE"] = datetime.fromisoformat(article_date)

@@ -7,7 +7,9 @@ It keeps running after the kg command that started it, so the next command reuse
 
 One engine per data folder: the engine holds a lock on `engine.pid` (which names its pid and port)
 for its whole life, inherited from kg at launch, so an engine that is stopped, busy or whose record
-was deleted is waited for, never replaced by a second server writing the same files. kg's files
+was deleted is waited for, never replaced by a second server writing the same files. When both
+`engine.pid` and `engine.json` were deleted, the server is still found by its working folder
+(/proc): kg refuses to start another and `kg engine stop` stops it. kg's files
 (the data folder, log, record, password) are private to their owner: they hold every article's text."""
 from __future__ import annotations
 
@@ -52,7 +54,8 @@ class Engine:
                            retry=Retry(NoBackoff(), 0))
 
 
-FILES = ("password", "engine.conf", "engine.json", "engine.log", "engine.lock", "engine.pid", "writer.lock")
+FILES = ("password", "engine.conf", "engine.json", "engine.log", "engine.lock", "engine.pid", "writer.lock",
+         "engine.truncated")
 
 
 def _own(home: Path) -> list[Path]:
@@ -203,6 +206,36 @@ def engines_on(home: Path) -> list[int]:
     return sorted(pid for pid in found if not _gone(pid))
 
 
+def _unrecorded(home: Path) -> list[int]:
+    """Servers running on the data folder of `home` that neither the lock on `engine.pid` nor
+    `engine.json` names: their records were deleted, and only /proc still finds them (a server's
+    forked child, rewriting its files, is left to its parent)."""
+    found = engines_on(home)
+    named = {pid for pid, _ in filter(None, (holder(home), _recorded(home)))}
+    return [pid for pid in found if pid not in named and _parent(pid) not in found]
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("PPid:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _refuse_second(home: Path) -> None:
+    """Raise EngineError when a server already runs on the data folder though no record names it."""
+    running = _unrecorded(home)
+    if running:
+        pids = ", ".join(map(str, running))
+        raise EngineError(f"an embedded engine (pid {pids}) already runs on the data folder {home / 'data'}, but "
+                          f"its records {home / 'engine.pid'} and {home / 'engine.json'} were deleted; kg does not "
+                          f"start a second engine on the same files. Run `kg engine stop` (it stops pid {pids}), "
+                          f"then the command again")
+
+
 def status(home: Path, wait: float | None = None) -> Engine | None:
     """The running engine of `home`, or None when none runs (a stale record is removed). An engine
     that runs but does not answer (stopped, busy, loading) is waited for up to `wait` seconds
@@ -288,6 +321,7 @@ def start(home: Path) -> Engine:
         running = status(home)
         if running:
             return running
+        _refuse_second(home)  # its lock file deleted, an engine still holds the folder: never a second one
         private(home)
         password = _password(home)
         crashes = 0
@@ -310,6 +344,8 @@ def start(home: Path) -> Engine:
                     _private_write(home / "engine.json", json.dumps({"pid": proc.pid, "port": port}))
                     if TRUNCATED in _log_of(engine):
                         print(f"kg: warning: {TRUNCATED_NOTE.format(home=home)}", file=sys.stderr)
+                        # `kg doctor` reports the loss until the next `kg ingest` has written the articles again
+                        _private_write(home / LOST_MARK, TRUNCATED_NOTE.format(home=home) + "\n")
                         _compact(engine)  # the file was cut inside a transaction: rewrite it from what loaded
                     return engine
                 elif time.monotonic() > deadline:
@@ -331,6 +367,7 @@ def start(home: Path) -> Engine:
 
 
 TRUNCATED = "loaded anyway because aof-load-truncated is enabled"
+LOST_MARK = "engine.truncated"  # left by a start that loaded a cut file, removed by the next finished ingest
 CRASHED = "BUG REPORT START"  # the opening line of the engine's crash report (a signal or a failed assertion)
 TRUNCATED_NOTE = ("the engine's append-only file in {home}/data was cut short (a crash or a full disk) and "
                   "loaded without its last writes; kg rewrote it from what loaded. Run `kg ingest` again on the "
@@ -342,13 +379,26 @@ WRITE_FAILED = ("Short write while writing to the AOF", "Error writing to the AO
 def troubles(engine: Engine) -> list[str]:
     """What the running engine's log says went wrong with its files, one line each."""
     log = _log_of(engine)
-    found = [TRUNCATED_NOTE.format(home=engine.home)] if TRUNCATED in log else []
+    found = []
     failed = [line.split(" ", 4)[-1] for line in log.splitlines() if any(w in line for w in WRITE_FAILED)]
     if failed:
         found.append(f"the engine could not write its append-only file ({failed[-1].strip()}; {len(failed)} "
                      f"times, see {engine.home / 'engine.log'}): free disk space, then run "
                      f"`kg engine stop` and `kg ingest` again")
     return found
+
+
+def lost_writes(home: Path) -> str | None:
+    """What a start found lost (its append-only file was cut short), until an ingest writes again; or None."""
+    try:
+        return (home / LOST_MARK).read_text().strip() or None
+    except OSError:
+        return None
+
+
+def written_again(home: Path) -> None:
+    """An ingest has finished since the loss: the articles it lost are written again."""
+    (home / LOST_MARK).unlink(missing_ok=True)
 
 
 def _compact(engine: Engine) -> None:
@@ -371,9 +421,12 @@ def stop(home: Path) -> bool:
     home = home.resolve()
     with _locked(home):
         found = holder(home) or _recorded(home)
+        unrecorded = _unrecorded(home)  # servers on the folder whose records were deleted: stopped too
         if found is None:
             (home / "engine.json").unlink(missing_ok=True)
-            return False
+            for pid in unrecorded:
+                _terminate(home, pid)
+            return bool(unrecorded)
         pid = found[0]
         try:
             engine = status(home, wait=5)
@@ -381,15 +434,25 @@ def stop(home: Path) -> bool:
             engine = None
         if engine:
             _compact(engine)
-        os.kill(pid, signal.SIGTERM)  # a clean shutdown, like SHUTDOWN: the AOF is flushed first
-        os.kill(pid, signal.SIGCONT)  # a stopped engine must run to shut down
-        deadline = time.monotonic() + 60
-        # stopped when the folder's lock is free: a child the engine forked (an append-only file
-        # rewrite being killed on shutdown) holds the inherited lock a moment after the engine is gone
-        while not _gone(pid) or holder(home) is not None:
-            if time.monotonic() > deadline:
-                raise EngineError(f"the embedded engine (pid {pid}) of {home} did not stop within 60s; "
-                                  f"see {home / 'engine.log'}")
-            time.sleep(0.05)
+        _terminate(home, pid)
+        for other in unrecorded:
+            _terminate(home, other)
         (home / "engine.json").unlink(missing_ok=True)
         return True
+
+
+def _terminate(home: Path, pid: int) -> None:
+    """Shut down the server `pid` of `home` cleanly and wait until it and its children are gone."""
+    try:
+        os.kill(pid, signal.SIGTERM)  # a clean shutdown, like SHUTDOWN: the AOF is flushed first
+        os.kill(pid, signal.SIGCONT)  # a stopped engine must run to shut down
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + 60
+    # stopped when the folder's lock is free: a child the engine forked (an append-only file
+    # rewrite being killed on shutdown) holds the inherited lock a moment after the engine is gone
+    while not _gone(pid) or holder(home) is not None:
+        if time.monotonic() > deadline:
+            raise EngineError(f"the embedded engine (pid {pid}) of {home} did not stop within 60s; "
+                              f"see {home / 'engine.log'}")
+        time.sleep(0.05)

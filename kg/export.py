@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +24,8 @@ OPTIONAL MATCH (c)-[:OF]->(f:Fact)
 RETURN c.id AS id, f.predicate AS predicate,
        {name: s.name, type: s.type, id: s.id} AS subject, {name: o.name, type: o.type, id: o.id} AS object,
        a.id AS article, a.outlet AS outlet, c.date AS date, c.date_precision AS date_precision,
-       c.date_text AS date_text, c.evidence AS evidence, c.start AS start, c.end AS end,
-       c.confidence AS confidence, c.rule AS rule, a.extractor AS extractor, c.role AS role, c.former AS former,
+       c.date_text AS date_text, c.evidence AS evidence, c.start AS start,
+       c.confidence AS confidence, c.rule AS rule, a.extractor AS extractor, c.role AS role, coalesce(c.former, false) AS former,
        c.until AS until, f.articles AS articles_stating, size(f.outlets) AS outlets_stating,
        CASE WHEN to IS NULL THEN null ELSE {name: to.name, type: to.type, id: to.id} END AS addressee,
        CASE WHEN by IS NULL THEN null ELSE {name: by.name, type: by.type, id: by.id} END AS speaker,
@@ -61,6 +62,7 @@ def modality(predicate: str | None) -> str | None:
 def claims(store: Store) -> Iterator[dict]:
     for row in _pages(store, CLAIMS):
         row = {"id": row["id"], "predicate": row["predicate"], "modality": modality(row["predicate"]), **row}
+        row["end"] = row["start"] + len(row["evidence"])  # not stored: the evidence ends the claim's span
         yield {k: v for k, v in row.items() if v is not None}
 
 
@@ -146,10 +148,16 @@ class CsvFiles:
     relationships: dict[str, int] = field(default_factory=dict)
 
     def import_command(self, database: str = "neo4j") -> str:
-        """The neo4j-admin command that loads these files into a new database."""
+        """The neo4j-admin (Neo4j 5) command that loads these files into a new database: the
+        database name right after `full`, since --nodes and --relationships take every word after
+        them that is not an option."""
+        return shlex.join(["neo4j-admin", *self.import_arguments(database)])
+
+    def import_arguments(self, database: str = "neo4j") -> list[str]:
+        """The arguments after `neo4j-admin` (those of AdminTool, its Java entry point)."""
         files = [f"--nodes={self.folder / f}" for f in self.nodes]
         files += [f"--relationships={self.folder / f}" for f in self.relationships]
-        return f"neo4j-admin database import full --multiline-fields=true {' '.join(files)} {database}"
+        return ["database", "import", "full", database, "--multiline-fields=true", *files]
 
 
 def neo4j_csv(store: Store, folder: Path) -> CsvFiles:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from .clean import normalise, segment
 from .model import Article
 from .names import slug
-from .read import Problem
+from .read import Problem, _too_long
 
 TIMEOUT = 30  # seconds per request
 USER_AGENT = "kg (knowledge graph of news articles)"
@@ -92,6 +92,9 @@ def _page(url: str, body: bytes, title: str | None = None, author: str | None = 
                                         include_comments=False)
     if found is None or not (found.text or "").strip():
         return Problem(url, "no article text found on the page")
+    too_long = _too_long(found.text)
+    if too_long:
+        return Problem(url, too_long)
     text = normalise(found.text)
     article = Article(id=_id_of(url), path=url, paths=[url], text=text,
                       content_hash=hashlib.sha256(text.encode()).hexdigest(),

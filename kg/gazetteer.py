@@ -16,7 +16,7 @@ from functools import cache
 import pycountry
 
 from .model import Entity
-from .names import block, normal, same, slug, words
+from .names import DIFFERENT, block, judgements, normal, same, slug, words
 from .resources import data
 
 
@@ -29,9 +29,25 @@ class Listing:
     authority: str  # entity key of the body that keeps it
     since: str | None  # ISO date of the listing, when the list states it
     as_of: str  # date of the list version read
+    until: str | None = None  # ISO date the listing was revoked: the group is no longer on the list
+
+    @property
+    def current(self) -> bool:
+        return self.until is None
 
     def __str__(self) -> str:
+        if self.until:
+            return f"{self.name} (since {self.since}, revoked {self.until})" if self.since else \
+                f"{self.name} (revoked {self.until})"
         return f"{self.name} (since {self.since})" if self.since else f"{self.name} (as of {self.as_of})"
+
+
+def listing_entry(entry: str) -> tuple[str, str | None, str | None]:
+    """(list id, since, until) of a `lists` entry of lists.toml: "LIST", "LIST SINCE", or, for a
+    revoked listing, "LIST SINCE..UNTIL" or "LIST ..UNTIL" (listing date not stated)."""
+    list_id, _, dates = entry.partition(" ")
+    since, dots, until = dates.partition("..")
+    return list_id, since or None, (until or None) if dots else None
 
 
 @dataclass
@@ -56,7 +72,7 @@ class Gazetteer:
     bodies: dict[tuple[str, str], str] = field(default_factory=dict)  # (state key, kind) -> body key
     titles: dict[str, list[str]] = field(default_factory=dict)  # title -> body keys
     state_titles: set[str] = field(default_factory=set)
-    listings: dict[str, list[Listing]] = field(default_factory=dict)  # group key -> its lists
+    listings: dict[str, list[Listing]] = field(default_factory=dict)  # group key -> its lists, revoked too
     parents: dict[str, str] = field(default_factory=dict)  # body key -> the body it is part of
     calling: set[str] = field(default_factory=set)  # bodies that call or debate, not list
 
@@ -73,9 +89,15 @@ class Gazetteer:
         plural = etype != "Person"
         for alias, key in self.blocks.get(block(text, plural=True), []):
             why = same(text, alias, plural=plural)
-            if why and _fits(self.entities[key], etype):
+            if why and _fits(self.entities[key], etype) and not self.judged_apart(text, key):
                 return self.entities[key], f"{why}: gazetteer entity {self.entities[key].name!r}"
         return None
+
+    def judged_apart(self, text: str, key: str) -> bool:
+        """A name judged different from any name of a known entity is not that entity by its spelling:
+        "Qasim Suleimani" judged different from "Qasem Soleimani" is not him as "Ghasem Soleimani" either."""
+        entity = self.entities[key]
+        return any(judgements().verdict(text, name) == DIFFERENT for name in entity.aliases | {entity.name})
 
     def lookup(self, text: str, etype: str | None = None) -> Entity | None:
         found = self.find(text, etype)
@@ -205,10 +227,10 @@ def gazetteer() -> Gazetteer:
         group = _add(entities, Entity(key=row["id"], id=row["id"], name=row["name"], type="Organization",
                                       aliases=set(row["aliases"]) | {row["name"]}, wikidata=row.get("wikidata")))
         for entry in row["lists"]:
-            list_id, _, since = entry.partition(" ")
+            list_id, since, until = listing_entry(entry)
             meta = lists["lists"][list_id]
             gaz.listings.setdefault(group.key, []).append(
-                Listing(list_id, meta["name"], meta["authority"], since or None, meta["as_of"]))
+                Listing(list_id, meta["name"], meta["authority"], since, meta["as_of"], until))
     for entity in entities.values():
         gaz.index(entity)
     return gaz

@@ -15,11 +15,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rigour.names import NamePart, NameTypeTag, analyze_names, compare_parts
+from typing import TYPE_CHECKING
+
 from unidecode import unidecode
 
 from .errors import InputError
 from .resources import data
+
+if TYPE_CHECKING:
+    from rigour.names import NamePart
 
 PARTICLES = {"al", "el", "ad", "ash", "as", "an", "ar", "az", "bin", "ibn"}
 SAME, DIFFERENT = "same", "different"
@@ -64,7 +68,9 @@ def fold(word: str) -> str:
 
 
 @cache
-def _part(word: str) -> NamePart:
+def _part(word: str) -> "NamePart":
+    from rigour.names import NameTypeTag, analyze_names  # imported when names are compared, not for `kg --help`
+
     return next(iter(analyze_names(NameTypeTag.UNK, [word]))).parts[0]
 
 
@@ -98,6 +104,8 @@ def _word_match(a: str, b: str, plural: bool) -> str | None:
         return f"{a}/{b} are singular and plural"
     if fa.isdigit() or fb.isdigit() or sound(a) != sound(b):
         return "no"
+    from rigour.names import compare_parts
+
     score = min((x.score for x in compare_parts([_part(fa)], [_part(fb)])), default=0.0)
     return f"{a}/{b} sound alike ({sound(a)}, rigour score {score:.2f})" if score >= CLOSE else "no"
 

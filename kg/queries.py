@@ -6,9 +6,12 @@ describes it and declares its parameters:
     // param: country entity = null -- only this authority country (name or alias)
     // param: limit int = 100 in 1.. -- at most this many rows
     // example: kg query designations-by-country -p country "United Kingdom"
+    // columns: country string, group string, first_date date, articles int, outlets int, sources list
 
 Types are string, int, float, bool, and two strings the answer depends on finding: `entity` (a
 name or alias) and `article` (an article id); `in MIN..MAX` bounds a number (either end may be open).
+`columns` declares what each row holds, in order: string, int, float, bool, date (ISO text, to
+its precision), list or map; KnowledgeGraph.frame gives each its pandas dtype from it.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from typing import Any
 from .errors import InputError, NotFound
 from .resources import folder
 
+COLUMN_TYPES = ("string", "int", "float", "bool", "date", "list", "map")
 TYPES = {"string": str, "entity": str, "article": str, "int": int, "float": float, "bool": bool}
 _PARAM = re.compile(r"^(?P<name>\w+)\s+(?P<type>\w+)(\s*=\s*(?P<default>.+?))?"
                     r"(\s+in\s+(?P<min>-?[\d.]+)?\.\.(?P<max>-?\d[\d.]*)?)?\s*(--\s*(?P<help>.*))?$")
@@ -52,9 +56,10 @@ class Param:
     def range(self) -> str:
         if self.min is None and self.max is None:
             return ""
-        if self.max is None:
-            return f"at least {self.min:g}"
-        return f"at most {self.max:g}" if self.min is None else f"{self.min:g} to {self.max:g}"
+        low, high = (None if b is None else int(b) if float(b).is_integer() else b for b in (self.min, self.max))
+        if high is None:
+            return f"at least {low}"
+        return f"at most {high}" if low is None else f"{low} to {high}"
 
 
 @dataclass
@@ -65,6 +70,7 @@ class Query:
     path: Path | None
     params: dict[str, Param] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # declared by `// columns:`; empty when not
 
     def bind(self, given: dict[str, str | Any], cli: bool = False) -> dict[str, Any]:
         """Check and convert parameters (strings from the command line, or Python values); errors
@@ -108,7 +114,12 @@ def convert(query: str, p: Param, value: Any) -> Any:
     return _in_range(query, p, value)
 
 
+INT_MAX = 2**31 - 1  # an int parameter's upper bound when none is declared: FalkorDB wraps larger ones
+
+
 def _in_range(query: str, p: Param, value: Any) -> Any:
+    if p.type == "int" and p.max is None and value > INT_MAX:
+        p = Param(p.name, p.type, p.required, p.default, p.help, p.min, INT_MAX)
     if (p.min is not None and value < p.min) or (p.max is not None and value > p.max):
         raise QueryError(f"parameter {p.name} of {query!r} must be {p.range()}, not {value!r}")
     return value
@@ -150,8 +161,17 @@ def _parse(text: str, path: Path | None, name: str | None = None) -> Query:
         params[m.group("name")] = Param(m.group("name"), m.group("type"), m.group("default") is None,
                                         _default(m.group("default"), m.group("type")), m.group("help") or "",
                                         *bounds)
+    columns = {}
+    for spec in ", ".join(header.get("columns", [])).split(","):
+        if not spec.strip():
+            continue
+        name_type = spec.split()
+        if len(name_type) != 2 or name_type[1] not in COLUMN_TYPES:
+            raise QueryError(f"{path}: cannot read column {spec.strip()!r} of the '// columns:' line "
+                             f"(want: NAME TYPE, the type one of {', '.join(COLUMN_TYPES)})")
+        columns[name_type[0]] = name_type[1]
     return Query(header["name"][0], " ".join(header.get("description", [])), text, path, params,
-                 header.get("example", []))
+                 header.get("example", []), columns)
 
 
 @cache

@@ -195,7 +195,9 @@ def _pages_with(store: Store, cypher: str, params: dict) -> Iterator[dict]:
 
 def _claim(iris: Iris, row: dict) -> Iterator[Quad]:
     c = {**row["claim"], "predicate": row["predicate"], "modality": modality(row["predicate"]),
-         "fact": row["fact"], "extractor": row["extractor"]}
+         "fact": row["fact"], "extractor": row["extractor"], "former": row["claim"].get("former", False)}
+    if c.get("evidence") is not None and c.get("start") is not None:  # not stored: the evidence ends the span
+        c["end"] = c["start"] + len(c["evidence"])
     node, graph = iris.claim(c["id"]), iris.assertion(c["id"])
     subject, predicate, object_ = iris.entity(row["subject"]), term(c["predicate"]), iris.entity(row["object"])
     yield subject, predicate, object_, graph
@@ -332,9 +334,28 @@ def read(path: Path, fmt: str) -> Dataset:
         raise RdfError(f"{path}:{_bad_line(path, fmt)}: {str(exc).splitlines()[0].rstrip(':')}") from None
     except json.JSONDecodeError as exc:
         raise RdfError(f"{path}:{exc.lineno}: not JSON ({exc.msg})") from None
-    except (UnicodeDecodeError, ValueError, SyntaxError, KeyError, TypeError) as exc:
+    except (AssertionError, IndexError) as exc:  # rdflib's Turtle/TriG parser on a file cut short, mid-literal
+        why = str(exc).split(" at ^ in ")[0].strip() if isinstance(exc, AssertionError) else ""
+        why = why or f"the text ends inside a statement ({type(exc).__name__}: {exc})"
+        raise RdfError(f"{path}:{_parser_line(exc, path)}: {why}") from None
+    except Exception as exc:  # whatever else a parser raises on a file it cannot read
         raise RdfError(f"{path}: not {fmt} ({type(exc).__name__}: {exc})") from None
     return data
+
+
+def _parser_line(exc: BaseException, path: Path) -> int:
+    """The line rdflib's notation3 parser had reached when it failed (it counts them from 0 as
+    it goes), else the last line of the file, where a file cut short ends."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        parser = tb.tb_frame.f_locals.get("self")
+        if isinstance(getattr(parser, "lines", None), int):
+            line = parser.lines + 1
+        tb = tb.tb_next
+    if line is None:
+        line = max(1, len(path.read_text(encoding="utf-8", errors="replace").splitlines()))
+    return line
 
 
 def _bad_line(path: Path, fmt: str) -> int | str:

@@ -180,14 +180,31 @@ def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article | Pr
         warnings.append("HTML: its visible text was extracted")
     if not text.strip():
         return Problem(str(path), "empty file" if not raw else "no text (only whitespace)")
-    longest = max(map(len, text.split("\n")))
-    if longest > MAX_PARAGRAPH:
-        return Problem(str(path), f"a paragraph of {longest:,} characters, over the {MAX_PARAGRAPH:,} the language "
-                                  f"model reads at once: break it into paragraphs (line breaks)")
+    too_long = _too_long(text)
+    if too_long:
+        return Problem(str(path), too_long)
     text = normalise(text)
     article = Article(id=path.stem, path=str(path), paths=[str(path)], text=text, warnings=warnings,
                       content_hash=hashlib.sha256(text.encode()).hexdigest())
     return segment(article)
+
+
+def _too_long(text: str) -> str | None:
+    """Why the language model cannot parse `text` (a paragraph longer than one parse takes), or None."""
+    longest = max(map(len, text.split("\n")))
+    if longest > MAX_PARAGRAPH:
+        return (f"a paragraph of {longest:,} characters, over the {MAX_PARAGRAPH:,} the language model reads at "
+                f"once: break it into paragraphs (line breaks)")
+    return None
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """Where `text` holds a lone surrogate (valid in JSON, "\\ud800", but not Unicode text), or None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"a lone surrogate (\\u{ord(text[exc.start]):04x} at character {exc.start:,})"
+    return None
 
 
 @dataclass
@@ -242,19 +259,38 @@ def _read_sources(paths: Iterable[str | Path], max_bytes: int, follow_links: boo
 
 def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Problem]:
     """Standard input: JSON Lines when it starts with `{`, else one plain-text article whose id
-    is `stdin-` and the start of its content digest."""
-    text = sys.stdin.read(max_bytes + 1)
-    if len(text) > max_bytes:
-        yield Problem("<stdin>", f"too large (over {max_bytes:,} characters, see --max-bytes)")
+    is `stdin-` and the start of its content digest. Bytes that are not UTF-8 are kept as
+    surrogates ("surrogateescape") and then read as a file's would be, whatever the locale."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        raw = buffer.read(max_bytes + 1)
+        over, text = len(raw) > max_bytes, raw.decode("utf-8-sig", errors="surrogateescape")
+    else:  # a text stream put in its place (a notebook, a test)
+        text = sys.stdin.read(max_bytes + 1)
+        over = len(text) > max_bytes
+    if over:
+        yield Problem("<stdin>", f"too large (over {max_bytes:,} bytes, see --max-bytes)")
     elif text.lstrip().startswith("{"):
         yield from _jsonl_records("<stdin>", text.splitlines(), "stdin")
     elif not text.strip():
         yield Problem("<stdin>", "no text on standard input")
     else:
+        warnings = []
+        if _lone_surrogate(text):  # bytes that are not UTF-8, kept by the reader as surrogates
+            try:
+                text = text.encode("utf-8", "surrogateescape").decode("cp1252", errors="replace")
+            except UnicodeEncodeError:
+                yield Problem("<stdin>", f"text that is not valid Unicode: {_lone_surrogate(text)}")
+                return
+            warnings.append("not valid UTF-8; decoded as Windows-1252")
+        too_long = _too_long(text)
+        if too_long:
+            yield Problem("<stdin>", too_long)
+            return
         text = normalise(text)
         digest = hashlib.sha256(text.encode()).hexdigest()
         yield segment(Article(id=f"stdin-{digest[:12]}", path="<stdin>", paths=["<stdin>"], text=text,
-                              content_hash=digest))
+                              content_hash=digest, warnings=warnings))
 
 
 def read_jsonl(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Problem]:
@@ -294,6 +330,13 @@ def _record(where: str, line: str, default_id: str) -> Article | Problem:
         return Problem(where, f"{', '.join(wrong)} must be strings")
     if not (record.get("text") or "").strip():
         return Problem(where, "no text (the record needs a non-empty \"text\")")
+    for field in sorted(JSONL_FIELDS & set(record)):
+        bad = _lone_surrogate(record[field] or "")
+        if bad:
+            return Problem(where, f"its {field} holds {bad}, which is not valid Unicode: fix the record")
+    too_long = _too_long(record["text"])
+    if too_long:
+        return Problem(where, too_long)
     warnings = [f"fields left out (kg reads {', '.join(sorted(JSONL_FIELDS))}): {', '.join(sorted(set(record) - JSONL_FIELDS))}"
                 ] if set(record) - JSONL_FIELDS else []
     day = _iso_date(record.get("date"))

@@ -3,7 +3,9 @@
 Decisions, each recorded as a reason so a merge can be explained:
 1. a gazetteer alias names a known entity (longest match wins); a state's name, or its demonym,
    before a generic body ("Norway's Ministry of Justice") is that state's body;
-2. the statistical NER keeps a person whose first name is a place ("Israel Katz");
+2. the statistical NER keeps a person whose first name is a place ("Israel Katz"), or whose full
+   name holds a known person's one-word name with another given name ("Hussein Nasrallah", linked
+   by step 4, not by the gazetteer's "Nasrallah");
 3. a lone surname links to the full name used in the same article; an acronym in brackets after a
    name ("Balochistan Liberation Army (BLA)") is that name in the whole article;
 4. an unknown spelling of a gazetteer alias (kg/names.py: judgements, then rigour) is that entity;
@@ -45,10 +47,13 @@ class Resolved:
 
 def _person_despite(person: Span, inside: list[Span]) -> bool:
     """A person's name with a known name in it: "Israel Katz" (a place as first name), "Abdul Malik
-    al-Houthi" (a group as family name, after a particle or hyphen)."""
-    if len(inside) != 1 or len(inside[0]) >= len(person) or inside[0].label_ == "Person":
+    al-Houthi" (a group as family name, after a particle or hyphen), "Hussein Nasrallah" (a known
+    person's surname with another given name: a namesake until the names say otherwise)."""
+    if len(inside) != 1 or len(inside[0]) >= len(person):
         return False
     known = inside[0]
+    if known.label_ == "Person":
+        return _namesake(person, known)
     if known.start == person.start:
         return known.label_ in ("Country", "Location")
     before = person.doc[known.start - 1]
@@ -58,6 +63,30 @@ def _person_despite(person: Span, inside: list[Span]) -> bool:
 @cache
 def _titles() -> set[str]:
     return set(data("names")["titles"])
+
+
+@cache
+def _title_words() -> set[str]:
+    """Lower-case words that may stand before a known person's surname without naming another
+    person: titles ("Ayatollah Khamenei"), state and office titles ("President Assad", "Prime
+    Minister Netanyahu"), leadership roles ("Leader Khamenei")."""
+    gaz = gazetteer()
+    found = {t.lower().rstrip(".") for t in _titles()}
+    for title in [*gaz.state_titles, *gaz.titles, *(t for k in gaz.kinds.values() for t in k.titles),
+                  *data("lexicon")["leadership"]["roles"], *data("names").get("title_words", [])]:
+        found |= set(re.split(r"[\s-]+", title.lower()))
+    return found
+
+
+def _namesake(person: Span, known: Span) -> bool:
+    """"Hussein Nasrallah" holds "Nasrallah", a known person's one-word name: the full name is a
+    person of its own (met with the known one through judgements and spelling, kg/names.py) unless
+    the other words are titles or particles ("General Soleimani", "al-Assad")."""
+    if len(content_words(known.text)) != 1:
+        return False  # "Sayyed Hassan Nasrallah": a known full name with more words before it
+    extra = [t for t in person if not known.start <= t.i < known.end]
+    return any(t.text[:1].isupper() and t.lower_.rstrip(".") not in _title_words() and t.lower_ not in PARTICLES
+               and t.text not in ("'s", "'") for t in extra)
 
 
 def _with_title(span: Span) -> Span:
@@ -133,13 +162,34 @@ def _candidates(doc: Doc, names_too: bool = True) -> list[tuple[Span, str | None
             trimmed = Span(doc, trimmed.start, trimmed.end, label="ORG")  # "Katibat Nour", "Saraya Nour"
         elif ent.label_ == "ORG" and not inside and _titled_person(trimmed):
             trimmed = Span(doc, trimmed.start, trimmed.end, label="PERSON")  # "Jean-Marie Runiga the M23's leader"
-        if trimmed.label_ == "PERSON" and _person_despite(trimmed, inside):
+        if (trimmed.label_ == "PERSON" and _person_despite(trimmed, inside)) \
+                or (trimmed.label_ == "ORG" and _named_for_a_state(trimmed, inside)):
             gaz = [g for g in gaz if g not in inside]
             chosen.append((trimmed, None))
         elif not any(g.start < trimmed.end and trimmed.start < g.end for g in gaz):
             chosen.append((trimmed, None))
     chosen += [(g, g.id_) for g in gaz]
     return sorted(chosen, key=lambda c: c[0].start)
+
+
+def _named_for_a_state(org: Span, inside: list[Span]) -> bool:
+    """"the Popular Front of India", "the Communist Party of Nepal": an organisation's name ending in
+    a generic word of organisations' names and "of" a state is the organisation, not the state. A
+    state's body ("the Interior Ministry of Kuwait", `_bodies`) is a known span of its own, not a state."""
+    gaz = gazetteer()
+    if not inside or any(gaz.entities[g.id_].type != "Country" for g in inside):
+        return False
+    doc = org.doc
+    for state in inside:
+        of = state.start - 2 if state.start - 2 >= org.start and doc[state.start - 1].lower_ == "the" else state.start - 1
+        if state.end != org.end or of <= org.start or doc[of].lower_ != "of" or doc[of - 1].text not in _generic_words():
+            return False
+    return True
+
+
+@cache
+def _generic_words() -> set[str]:
+    return set(data("names")["generic_words"])
 
 
 def _group_name(span: Span) -> bool:
@@ -184,7 +234,7 @@ def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | Non
     lo, hi = names_from or (0, float("inf"))
     found = [(offset, doc, span, gkey) for offset, doc in paragraphs
              for span, gkey in _candidates(doc, lo <= offset < hi)]
-    found = _split_brackets(found)
+    found = _widen_to_acronym(_split_brackets(found))
 
     # people's full names first, so a part of a name anywhere in the article links to them
     people: list[tuple[list[str], Entity]] = []
@@ -209,6 +259,8 @@ def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | Non
         text = span.text
         if text in local:
             entity, reason = local[text]
+        elif gkey and (namesake := _namesakes_part(text, gkey, people)) is not None:
+            entity, reason = namesake, f"{text!r} is part of the name {namesake.name!r} used in the same article"
         elif gkey:
             entity, reason = gaz.entities[gkey], f"gazetteer alias {text!r}"
         elif _short_of(text, orgs):
@@ -231,18 +283,67 @@ def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | Non
 
 
 def _split_brackets(found: list) -> list:
-    """The NER's "Balochistan Liberation Army (BLA)" as two spans: the name and its acronym."""
+    """The NER's "Balochistan Liberation Army (BLA)" as two spans: the name and its acronym; so too
+    "the Brotherhood of the Hand (BOTH", a span the NER closed before the bracket did. Any other
+    bracket the NER opened and did not close is cut off with what follows it."""
     out = []
     for offset, doc, span, gkey in found:
-        m = _BRACKETED.match(span.text) if gkey is None else None
-        if m is None or len(span) < 4:
+        opening = next((t.i for t in reversed(span) if t.text == "("), None) if gkey is None else None
+        if opening is None or opening == span.start:
             out.append((offset, doc, span, gkey))
             continue
-        close = span.end - 1
-        opening = next(t.i for t in reversed(span) if t.text == "(")
-        out.append((offset, doc, Span(doc, span.start, opening, label=span.label_), None))
-        out.append((offset, doc, Span(doc, opening + 1, close, label=span.label_), None))
+        if span[-1].text == ")" and span.end - 1 > opening:
+            close = span.end - 1
+        elif span.end < len(doc) and doc[span.end].text == ")" and not any(t.text == ")" for t in doc[opening:span.end]):
+            close = span.end
+        else:
+            close = None
+        name = Span(doc, span.start, opening, label=span.label_)
+        short = Span(doc, opening + 1, close, label=span.label_) if close is not None else None
+        if short is not None and _BRACKETED.match(f"{name.text} ({short.text})"):
+            out += [(offset, doc, name, None), (offset, doc, short, None)]
+        elif not any(t.text == ")" for t in doc[opening:span.end]):
+            out.append((offset, doc, name, None))  # "(" the NER took in and did not close
+        else:
+            out.append((offset, doc, span, gkey))
     return out
+
+
+def _initials(tokens) -> str:
+    return "".join(t.text[0] for t in tokens if t.text[:1].isupper())
+
+
+_CONNECTORS = {"of", "the", "and", "for", "de", "al"}
+
+
+def _widen_to_acronym(found: list) -> list:
+    """"a Ukrainian International Airlines (UIA) airliner", where the NER's name starts at
+    "International" or it found the demonym only: the acronym in brackets after a name tells where
+    the name starts, so the capitalised words before the bracket whose first letters spell it are
+    the name — when the NER found part of it, or they open with a demonym or a state's name
+    ("Specially Designated Global Terrorist (SDGT)" is a status, no name)."""
+    taken = {(id(doc), t.i): i for i, (_, doc, span, _) in enumerate(found) for t in span}
+    out = list(found)
+    for offset, doc, acr, akey in found:
+        p = acr.start - 1
+        if len(acr) != 1 or not _ACRONYM.match(acr.text) or p < 1 or doc[p].text != "(" \
+                or acr.end >= len(doc) or doc[acr.end].text != ")":
+            continue
+        before = taken.get((id(doc), p - 1))
+        if before is not None and (out[before][3] is not None or _initials(out[before][2]) == acr.text):
+            continue  # a known name, or one the acronym already spells
+        for start in range(p - 1, max(p - 9, -1), -1):
+            tok = doc[start]
+            owner = taken.get((id(doc), start))
+            if (owner is not None and owner != before) or not (tok.text[:1].isupper() or tok.lower_ in _CONNECTORS):
+                break
+            if tok.text[:1].isupper() and tok.lower_ != "the" and _initials(doc[start:p]) == acr.text:
+                if before is not None:
+                    out[before] = (offset, doc, Span(doc, start, p, label=out[before][2].label_), None)
+                elif tok.lower_ in gazetteer().demonyms:  # "a Syrian Harbour Ferries (SHF) ferry": the NER kept the demonym only
+                    out.append((offset, doc, Span(doc, start, p, label="ORG"), None))
+                break
+    return sorted(out, key=lambda f: (f[0], f[2].start))
 
 
 def _acronyms(found: list, people) -> dict[str, tuple[Entity, str]]:
@@ -266,7 +367,8 @@ def _acronyms(found: list, people) -> dict[str, tuple[Entity, str]]:
     return local
 
 
-_AKA = re.compile(r"^,? ?(?:(?:who|which) (?:is|are|was) )?(?:also |better |formerly |otherwise )?known as$|^,? ?a\.?k\.?a\.?$")
+_AKA = re.compile(r"^,? ?(?:(?:who|which) (?:is|are|was) )?(?:also |better |formerly |otherwise )?known as(?: the)?$"
+                  r"|^,? ?a\.?k\.?a\.?(?: the)?$")
 
 
 def _resolved(span: Span, gkey: str | None, people) -> Entity | None:
@@ -406,6 +508,16 @@ def _part_of_name(text: str, people: list[tuple[list[str], Entity]]) -> Entity |
     return next(iter(matches.values())) if len(matches) == 1 else None
 
 
+def _namesakes_part(text: str, gkey: str, people: list[tuple[list[str], Entity]]) -> Entity | None:
+    """"Nasrallah" after "Hussein Nasrallah", in an article that does not name Hassan Nasrallah: a
+    known person's one-word name is the article's one full name that ends or starts with it."""
+    if gazetteer().entities[gkey].type != "Person" or len(content_words(text)) != 1 \
+            or any(p.key == gkey for _, p in people):
+        return None
+    person = _part_of_name(text, people)
+    return person if person is not None and person.key != gkey else None
+
+
 def _link(text: str, etype: str, people: list[tuple[list[str], Entity]],
           lone_ok: bool = False) -> tuple[Entity, str] | None:
     person = _part_of_name(text, people) if etype in ("Person", "Location", "Organization") else None
@@ -474,25 +586,31 @@ class Linker:
                 self.blocks.setdefault((entity.type, block(name, plural)), []).append((name, entity.key))
 
     def find(self, entity: Entity, names: set[str]) -> tuple[str, str] | None:
-        """(key, reason) of the known entity one of `names` names; of several, the least key, so
-        the answer does not hang on the order the names were met in."""
+        """(key, reason) of the known entity one of `names` names: one that the entity's own name
+        names, else any; of several, the least key, so the answer does not hang on the order the
+        names were met in."""
         plural = entity.type != "Person"
         for name in sorted(names | {entity.name}):
             for judged in sorted(judgements().judged_same(name)):
                 keys = self.exact.get((entity.type, judged), set()) | set(filter(None, [self._known(judged, entity.type)]))
                 if keys - {entity.key}:
                     return min(keys - {entity.key}), f"{name!r} and {judged!r} judged the same"
-        found: list[tuple[str, str]] = []
+        if entity.key in self.names:
+            return None  # its own name met before: that node, whatever else its other names meet
+        found: list[tuple[bool, str, str]] = []  # (not the entity's own name, key, reason)
         for name in sorted(names | {entity.name}):
+            other_name = normal(name) != normal(entity.name)
             for key in self.exact.get((entity.type, normal(name)), set()) - {entity.key}:
                 if not self._judged_apart(name, key):
-                    found.append((key, f"same name {name!r} as in an earlier article"))
+                    found.append((other_name, key, f"same name {name!r} as in an earlier article"))
             for other, key in self.blocks.get((entity.type, block(name, plural)), []):
-                if key != entity.key and not any(k == key for k, _ in found):
+                if key != entity.key and not any(k == key for _, k, _ in found):
                     why = same(name, other, plural=plural)
                     if why and not self._judged_apart(name, key):
-                        found.append((key, why))
-        return min(found) if found else None
+                        found.append((other_name, key, why))
+        # the entity's own name first: "the Silver Hand Society, also known as the Brotherhood of the
+        # Hand" is the Silver Hand Society met before, not a Brotherhood of the Hand named alone
+        return min(found)[1:] if found else None
 
     def _known(self, name: str, etype: str) -> str | None:
         found = gazetteer().exact.get(name)

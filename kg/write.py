@@ -332,8 +332,10 @@ def _count(facts: dict[str, dict], r: Analysis, c: Claim) -> str:
 
 
 def _claim_row(article: Article, c: Claim, cid: str, fact: str) -> dict:
-    props = {"evidence": c.evidence, "start": c.start, "end": c.end, "confidence": c.confidence,
-             "rule": c.rule, "role": c.role, "former": c.former, "date": c.date,
+    """A claim stores no `end` (its evidence ends it: start + length) and `former` only when true:
+    readers take `coalesce(c.former, false)` (two properties of every claim, ~15% of their memory)."""
+    props = {"evidence": c.evidence, "start": c.start, "confidence": c.confidence,
+             "rule": c.rule, "role": c.role, "former": c.former or None, "date": c.date,
              "date_precision": c.date_precision, "date_text": c.date_text, "until": c.until}
     return {"id": cid, "article": article.id, "subject": c.subject, "object": c.object, "fact": fact,
             "props": {k: v for k, v in props.items() if v is not None}}
@@ -358,7 +360,9 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
                                         "wikidata": e.wikidata,
                                         "known_aliases": sorted(known.aliases) if known else [],
                                         # reference data of the public lists, not a claim of the article
-                                        "lists": [str(x) for x in gaz.listings.get(e.key, [])]})
+                                        # (current listings first, then the revoked, so marked)
+                                        "lists": [str(x) for x in sorted(gaz.listings.get(e.key, []),
+                                                                         key=lambda x: not x.current)]})
             if e.country:
                 agencies.add((e.key, e.country))
     by_label = defaultdict(list)

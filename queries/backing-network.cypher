@@ -6,6 +6,7 @@
 // param: depth int = 2 in 1..3 -- how many hops to follow
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query backing-network -p entity Iran -p depth 1
+// columns: backer string, backed string, hop int, sources list
 MATCH (:Name {key: toLower($entity)})-[:NAMES]->(start:Entity)
 // hop by hop: the SUPPORTS facts touching an entity reached at the hop before (the start at hop 0);
 // rows come in hop order, so a further hop is read only while fewer than `limit` rows are found

@@ -8,6 +8,7 @@
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query calls-for-designation
 // example: kg query calls-for-designation -p addressee "UK"
+// columns: caller string, addressees list, group string, date date, articles int, sources list, evidence string
 // three parts, one for each way of asking, so each reads only what it needs: no name given, every
 // call sorted on the fact's own copies of the names (only the rows kept read their entities) …
 MATCH (f:Fact {predicate: 'CALLED_FOR_DESIGNATION'})

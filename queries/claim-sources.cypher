@@ -8,6 +8,7 @@
 // param: object entity = null -- only this object (name or alias, any case)
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query claim-sources -p subject US -p predicate designated_as_terrorist -p object IRGC
+// columns: subject string, predicate string, object string, article string, outlet string, date date, evidence string
 MATCH (:Name {key: toLower($subject)})-[:NAMES]->(s:Entity)
 OPTIONAL MATCH (s)-[:AGENCY_OF]->(state:Entity)
 // a body's designations, denials and revocations are counted in its state's facts

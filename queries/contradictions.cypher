@@ -4,6 +4,7 @@
 // param: group entity = null -- only this group (name or alias, any case)
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query contradictions
+// columns: authority string, group string, designation_sources list, designation string, contrary string, contrary_sources list, contrary_evidence string
 // the writer marks a denial or revocation `contradicted` while its designation is in the graph
 MATCH (other:Fact {contradicted: true})-[:FACT_OBJECT]->(g:Entity)
 WHERE $group IS NULL OR toLower($group) IN g.lookup

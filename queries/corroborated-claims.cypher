@@ -5,6 +5,7 @@
 // param: min_outlets int = 2 in 1.. -- the least number of distinct outlets
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query corroborated-claims -p min_outlets 3
+// columns: subject string, predicate string, object string, outlet_count int, outlets list, articles list, article_count int
 MATCH (f:Fact)
 WHERE f.outlet_count >= $min_outlets
 // sorted on the fact's own copies of the names, so only the rows kept read their entities

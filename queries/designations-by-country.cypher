@@ -9,6 +9,7 @@
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query designations-by-country
 // example: kg query designations-by-country -p country "united kingdom"
+// columns: country string, group string, first_date date, articles int, outlets int, sources list
 // three parts, one for each way of asking, so each reads only what it needs: no name given, every
 // designation by a country sorted on the fact's own copies of the names …
 MATCH (f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_SUBJECT]->(:Country)

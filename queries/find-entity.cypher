@@ -4,6 +4,7 @@
 // description: kg merged each entity's spellings into one (why_merged).
 // param: text string -- part of a name or alias
 // example: kg query find-entity -p text guard
+// columns: name string, type string, id string, aliases list, articles int, why_merged list
 MATCH (e:Entity)
 WHERE size([x IN e.lookup WHERE x CONTAINS toLower($text)]) > 0
 WITH e, e.articles AS articles

@@ -7,6 +7,7 @@
 // description: link, so the Neo4j Browser draws them (kg's table and CSV leave it out; JSON keeps it).
 // param: group entity -- the group's name or any alias, any case
 // example: kg query group-profile -p group IRGC
+// columns: group string, type string, aliases list, lists list, parents list, units list, leaders list, backers list, designated_by list, calls list, sources list, graph list
 MATCH (:Name {key: toLower($group)})-[:NAMES]->(g:Entity)
 // read from Fact nodes: one per (predicate, subject, object), however many articles state it;
 // each list is gathered in one pass over the group's facts (collect() leaves out the nulls)

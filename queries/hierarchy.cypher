@@ -5,6 +5,7 @@
 // param: group entity -- the top group's name or any alias, any case
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query hierarchy -p group "Revolutionary Guards"
+// columns: root string, unit string, parent string, depth int, sources list
 MATCH (:Name {key: toLower($group)})-[:NAMES]->(root:Entity)
 // level by level: the facts whose parent was reached at the level above; rows come in depth order,
 // so a deeper level is read only while fewer than `limit` rows are found

@@ -7,6 +7,7 @@
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query leaders
 // example: kg query leaders -p organization "Quds Force"
+// columns: person string, organization string, role string, roles list, former bool, since date, until string, sources list
 // three parts, one for each way of asking, so each reads only what it needs: no name given, every
 // LEADS fact sorted on its own copies of the names (only the rows kept read their entities) …
 MATCH (f:Fact {predicate: 'LEADS'})

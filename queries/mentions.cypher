@@ -3,6 +3,7 @@
 // param: entity entity -- the entity's name or any alias, any case
 // param: limit int = 100 in 1.. -- at most this many rows (the first in the order given)
 // example: kg query mentions -p entity "Quds Force"
+// columns: entity string, article string, date date, title string, outlet string, forms list, count int
 MATCH (:Name {key: toLower($entity)})-[:NAMES]->(e:Entity)
 MATCH (a:Article)-[:MENTIONS]->(e)
 // order and cut on the sort keys alone, then read the rest (the mention too) for the rows kept

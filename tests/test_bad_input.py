@@ -225,3 +225,86 @@ def test_follow_links_reads_links_outside_and_still_skips_devices(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "kg ingest: 1 articles written" in result.stdout
     assert "not a regular file (a device): skipped" in line_about(result.stderr.splitlines(), "zero.txt")
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory):
+    """One ingest of a JSON Lines file: a good record beside the records an adversarial user would write."""
+    root = tmp_path_factory.mktemp("hostile-records")
+    text = ARTICLE.read_text()
+    lines = [{"id": "irgc", "text": text},
+             {"id": "one-line", "text": "The IRGC was listed again " * 40_000},  # 1,040,000 characters, one paragraph
+             {"id": "surrogate", "text": text.replace("Quds Force", "Quds\ud800 Force")},  # valid JSON: "\ud800"
+             {"id": "nul", "text": text.replace("2019", "2016").replace("Quds Force", "Quds\x00 Force")}]
+    path = root / "records.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = run_kg(root / "home", "ingest", str(path))
+    yield path, result, result.stderr.splitlines(), root / "home"
+    engine.stop(root / "home")
+
+
+def test_hostile_records_are_refused_by_line_and_the_good_one_lands(records):
+    _, result, _, home = records
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert result.stdout.strip().startswith("kg ingest: 1 articles written")
+    from kg.api import KnowledgeGraph
+
+    with KnowledgeGraph.open(home=home) as graph:
+        assert graph.store.read("MATCH (a:Article) RETURN a.id AS id, a.status AS status") == [
+            {"id": "irgc", "status": "done"}]
+    doctor = run_kg(home, "doctor")
+    assert doctor.returncode == 0 and "no problems found" in doctor.stdout, doctor.stdout
+
+
+def test_a_record_with_a_paragraph_over_the_language_models_limit_is_refused_by_line(records):
+    line = line_about(records[2], "records.jsonl:2")
+    assert line.startswith("error:") and "a paragraph of 1,040,000 characters" in line and "1,000,000" in line
+
+
+def test_a_record_with_a_lone_surrogate_is_refused_by_line(records):
+    line = line_about(records[2], "records.jsonl:3")
+    assert line.startswith("error:") and "its text holds a lone surrogate (\\ud800" in line
+    assert "not valid Unicode" in line
+
+
+def test_a_record_the_graph_cannot_store_is_refused_before_its_batch_is_sent(records):
+    # a NUL byte survives reading a JSON Lines record ("\u0000"); the row check before writing refuses
+    # the article, where FalkorDB would have kept the half of the batch before the failing statement
+    line = line_about(records[2], "records.jsonl:4")
+    assert line == f"error: {records[0]}:4: cannot be written to the graph: it holds a NUL byte"
+
+
+def test_standard_input_with_a_paragraph_over_the_limit_is_refused_and_the_file_beside_it_lands(tmp_path):
+    env = {**os.environ, "KG_HOME": str(tmp_path / "home")}
+    env.pop("NEO4J_URI", None)
+    result = subprocess.run([sys.executable, "-m", "kg", "ingest", "-", str(ARTICLE)], env=env, capture_output=True,
+                            text=True, timeout=300, input="The IRGC was listed again " * 40_000)
+    engine.stop(tmp_path / "home")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    [line] = [line for line in result.stderr.splitlines() if "<stdin>" in line]
+    assert line.startswith("error: <stdin>: a paragraph of 1,040,000 characters")
+    assert result.stdout.strip().startswith("kg ingest: 1 articles written")
+
+
+def test_json_lines_on_standard_input_refuse_a_bad_record_by_line(tmp_path):
+    env = {**os.environ, "KG_HOME": str(tmp_path / "home")}
+    env.pop("NEO4J_URI", None)
+    text = ARTICLE.read_text()
+    piped = json.dumps({"id": "irgc", "text": text}) + "\n" + json.dumps({"text": "Quds\udfff Force"}) + "\n"
+    result = subprocess.run([sys.executable, "-m", "kg", "ingest", "-"], env=env, capture_output=True, text=True,
+                            timeout=300, input=piped)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert "error: <stdin>:2: its text holds a lone surrogate (\\udfff at character 4)" in result.stderr
+    assert result.stdout.strip().startswith("kg ingest: 1 articles written")
+
+    # plain text that is not UTF-8 is read as a file would be: as Windows-1252, with a warning
+    result = subprocess.run([sys.executable, "-m", "kg", "ingest", "-"], env=env, capture_output=True, timeout=300,
+                            input=text.replace("2019", "2015").replace("Quds Force", "Quds Force \xe9t\xe9").encode("cp1252"))
+    engine.stop(tmp_path / "home")
+    assert b"Traceback" not in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert b"warning: <stdin>: not valid UTF-8; decoded as Windows-1252" in result.stderr
+    assert result.stdout.strip().startswith(b"kg ingest: 1 articles written")

@@ -4,13 +4,18 @@ import csv
 import io
 import json
 import os
+import re
+import runpy
+import shlex
 import subprocess
 import sys
 
 import networkx
+import pandas
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, NEO4J_LOCAL, require_neo4j_local
+from kg import queries
 from kg.errors import KgError, NotFound
 from kg.queries import QueryError
 from kg.store import StoreError
@@ -20,6 +25,17 @@ from kg.store import StoreError
 def sample(graph):
     graph.ingest([EXAMPLES])
     return graph
+
+
+def test_own_query_file_says_when_a_name_it_was_given_matches_nothing(kg, tmp_path):
+    kg("ingest", str(EXAMPLES))
+    question = tmp_path / "units.cypher"
+    question.write_text("// param: group entity -- the group, by name or alias\n"
+                        "MATCH (:Name {key: toLower($group)})-[:NAMES]->(g:Entity)<-[:PART_OF]-(u:Entity)\n"
+                        "RETURN u.name AS unit ORDER BY unit\n")
+    result = kg("query", "--file", str(question), "-p", "group", "Nobody Brigade")
+    assert result.stdout == "" and "no entity is named 'Nobody Brigade'" in result.stderr
+    assert "kg query find-entity -p text 'Nobody Brigade'" in result.stderr
 
 
 def test_own_cypher_runs_with_parameters_and_every_output_format(kg, tmp_path):
@@ -62,6 +78,32 @@ def test_frame_gives_a_dataframe_with_proper_dtypes(sample):
     assert str(leaders["former"].dtype) == "boolean"
     empty = sample.frame("group-profile", group="nobody at all")
     assert empty.empty and "aliases" in empty.columns
+    assert str(frame["first_date"].dtype).startswith("datetime64")
+
+
+def test_frame_dtypes_come_from_the_query_not_from_the_values(sample):
+    # no article of the examples says since when a leader leads, or until when: the columns are empty
+    leaders = sample.frame("leaders")
+    assert leaders["since"].isna().all() and leaders["until"].isna().all()
+    assert str(leaders["since"].dtype).startswith("datetime64") and str(leaders["until"].dtype) == "string"
+    assert leaders["until"].iloc[0] is pandas.NA
+    # an answer with no rows has the dtypes an answer with rows has
+    none = sample.frame("designations-by-country", country="Narnia")
+    some = sample.frame("designations-by-country")
+    assert none.empty and none.dtypes.to_dict() == some.dtypes.to_dict()
+    assert {c: str(t) for c, t in none.dtypes.items()} == {
+        "country": "string", "group": "string", "first_date": "datetime64[ns]", "articles": "Int64",
+        "outlets": "Int64", "sources": "object"}
+
+
+ASKED = {"timeline": {"entity": "IRGC"}, "group-profile": {"group": "IRGC"}, "hierarchy": {"group": "IRGC"},
+         "backing-network": {"entity": "Iran"}, "mentions": {"entity": "Iran"}, "claim-sources": {"subject": "US"},
+         "find-entity": {"text": "Iran"}, "claims-in-article": {"article": "2022-03-gaza-factions"}}
+
+
+def test_every_canned_query_declares_the_columns_it_answers_with(sample):
+    for name, query in queries.library().items():
+        assert list(query.columns) == sample.query(name, **ASKED.get(name, {})).columns, name
 
 
 def test_api_errors_speak_python_and_share_one_root(sample):
@@ -131,7 +173,31 @@ def test_export_commands_write_graphml_and_neo4j_csv(kg, tmp_path):
     kg("export", "graphml", "--out", str(tmp_path / "kg.graphml"))
     assert networkx.read_graphml(tmp_path / "kg.graphml").number_of_nodes() > 5
     result = kg("export", "neo4j-csv", "--out", str(tmp_path / "import"))
-    assert "neo4j-admin database import full" in result.stdout and (tmp_path / "import" / "claim.csv").exists()
+    assert (tmp_path / "import" / "claim.csv").exists()
+    # the database name right after `full`: every word after --relationships=… would be one more file
+    command = shlex.split(result.stdout.splitlines()[-1])
+    assert command[:5] == ["neo4j-admin", "database", "import", "full", "neo4j"]
+    assert all(word.startswith("--") for word in command[5:]) and f"--nodes={tmp_path / 'import' / 'claim.csv'}" in command
+
+
+@pytest.mark.neo4j
+def test_the_printed_import_command_loads_the_whole_graph_into_neo4j_5(kg, tmp_path):
+    """The command kg prints, run by neo4j-admin's entry point (AdminTool) from the jars that
+    scripts/neo4j-local builds, makes a database with every node and relationship of the graph."""
+    require_neo4j_local()
+    launcher = runpy.run_path(str(NEO4J_LOCAL), run_name="neo4j_local")
+    kg("ingest", str(EXAMPLES))
+    printed = kg("export", "neo4j-csv", "--out", str(tmp_path / "import")).stdout.splitlines()[-1]
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "neo4j.conf").write_text(f"server.directories.data={tmp_path / 'data'}\n")
+    env = {**os.environ, "NEO4J_HOME": str(tmp_path), "NEO4J_CONF": str(tmp_path / "conf")}
+    admin = ["java", "-Xmx512m", "-cp", launcher["classpath"](), "org.neo4j.cli.AdminTool"]
+    done = subprocess.run([*admin, *shlex.split(printed)[1:], f"--report-file={tmp_path / 'import.report'}"],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    count = lambda what, x: json.loads(kg("query", "--cypher", f"MATCH {what} RETURN count({x}) AS n",  # noqa: E731
+                                          "--format", "json").stdout)[0]["n"]
+    assert re.search(rf"Imported:\s+{count('(n)', 'n')} nodes\s+{count('()-[r]->()', 'r')} relationships", done.stdout)
 
 
 def test_view_claims_only_leaves_out_entities_no_claim_is_about(sample, tmp_path):

@@ -161,6 +161,28 @@ def test_a_deleted_engine_record_finds_the_running_engine(home):
     assert json.loads((home / "engine.json").read_text())["pid"] == running
 
 
+def test_deleted_engine_records_never_let_a_second_engine_start_and_stop_still_stops_it(home, tmp_path):
+    running = engine.status(home).pid
+    neighbour = engine.start(tmp_path / "neighbour")  # another data folder's engine: never touched
+    try:
+        (home / "engine.pid").unlink()
+        (home / "engine.json").unlink()
+        result = run_kg(home, "stats")
+        assert result.returncode == 2
+        [line] = result.stderr.splitlines()
+        assert f"an embedded engine (pid {running}) already runs on the data folder {home / 'data'}" in line
+        assert "kg engine stop" in line
+        assert engine.engines_on(home) == [running]
+
+        assert "embedded engine stopped" in run_kg(home, "engine", "stop").stdout
+        assert engine.engines_on(home) == []
+        assert engine.engines_on(tmp_path / "neighbour") == [neighbour.pid]
+        assert article_count(home) == 4  # the next command starts one engine, with the data
+        assert len(engine.engines_on(home)) == 1
+    finally:
+        engine.stop(tmp_path / "neighbour")
+
+
 def test_a_changed_password_file_is_refused_by_name_and_the_engine_can_still_be_stopped(home):
     running = engine.status(home).pid
     (home / "password").write_text("not-the-engine-password")

@@ -267,3 +267,14 @@ def test_a_group_to_be_removed_from_a_terror_list_is_on_it():
     found = claims_of("lists-and-removals")
     assert ("DESIGNATED_AS_TERRORIST", "kazakhstan", "taliban") in found
     assert not any(p == "REVOKED_DESIGNATION" for p, _, _ in found)  # only weighed
+
+
+def test_a_parliament_that_designates_calls_on_its_state_and_lists_no_one():
+    result = analysis("chambers-call")
+    found = {(c.predicate, c.subject, c.object, c.addressee) for c in result.claims}
+    assert ("CALLED_FOR_DESIGNATION", "germany-bundestag", "organization:lantern-guard", "germany") in found
+    assert ("DESIGNATED_AS_TERRORIST", "germany-interior-ministry", "organization:lantern-guard", None) in found
+    chambers = {"germany-bundestag", "israel-knesset", "netherlands-house-of-representatives"}
+    assert not [c for c in result.claims if c.subject in chambers and c.predicate != "CALLED_FOR_DESIGNATION"]
+    assert ("CALLED_FOR_DESIGNATION", "netherlands-house-of-representatives", "organization:lantern-guard") in \
+        {(p, s, o) for p, s, o, _ in found}  # a chamber's call stays a call

@@ -100,6 +100,16 @@ def test_a_list_of_urls_reads_each_page_with_what_the_page_says_of_itself(kg, si
     assert [(c["caller"], c["addressees"]) for c in calls] == [("Germany", ["European Union"])]
 
 
+def test_a_page_with_a_paragraph_over_the_language_models_limit_is_refused_by_its_url(kg, site, tmp_path):
+    (tmp_path / "site" / "one-line.html").write_text(  # served by `site`
+        "<html><body><article><p>" + "The IRGC was listed again " * 40_000 + "</p></article></body></html>")
+    result = kg("ingest", f"{site}/one-line.html", f"{site}/brussels-weighs-listing.html", check=False)
+    assert "Traceback" not in result.stderr and result.returncode == 1
+    [line] = [line for line in result.stderr.splitlines() if "one-line.html" in line]
+    assert line.startswith(f"error: {site}/one-line.html: a paragraph of 1,0") and "1,000,000" in line
+    assert "1 articles written" in result.stdout
+
+
 def test_a_dateline_with_the_agency_and_date_in_brackets_is_left_out_of_the_first_sentence():
     from kg.nlp import paragraphs
 

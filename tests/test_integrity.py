@@ -228,9 +228,14 @@ def test_an_append_only_file_cut_inside_a_batch_is_warned_about_and_rewritten(tm
     assert "kg: warning: the engine's append-only file" in result.stderr and "cut short" in result.stderr
     assert "Article        2" in result.stdout  # the last batch is gone, whole
     doctor = run_kg(home, "doctor")
-    assert "warning: the engine's append-only file" in doctor.stdout
+    assert doctor.returncode == 1, doctor.stdout
+    [problem] = problems_of(doctor)
+    assert problem.startswith(f"problem: the engine's append-only file in {home}/data was cut short")
+    assert "Run `kg ingest` again on the same files" in problem
 
-    assert run_kg(home, "ingest", str(examples), "--batch-size", "2").returncode == 0
+    assert run_kg(home, "ingest", str(examples), "--batch-size", "2").returncode == 0  # writes them again
+    doctor = run_kg(home, "doctor")
+    assert doctor.returncode == 0 and "no problems found" in doctor.stdout, doctor.stdout
     kill_engine(home)  # the rewritten file loads whole: the cut left nothing behind in it
     assert "warning" not in run_kg(home, "stats").stderr
     assert graph_state(home) == clean_state

@@ -14,7 +14,7 @@ LISTING = "Canada listed the {name} as a terrorist entity in 2012.\n"
 def test_a_claim_stores_neither_predicate_modality_fact_nor_extractor_and_the_export_gives_them(graph):
     graph.ingest([EXAMPLES])
     stored = {k for r in graph.store.read("MATCH (c:Claim) RETURN keys(c) AS keys") for k in r["keys"]}
-    assert stored and not stored & {"predicate", "modality", "fact", "extractor"}
+    assert stored and not stored & {"predicate", "modality", "fact", "extractor", "end"}
     facts = {r["id"]: r for r in graph.store.read(
         "MATCH (a:Article)-[:STATES]->(c:Claim)-[:OF]->(f:Fact) "
         "RETURN c.id AS id, f.predicate AS predicate, a.extractor AS extractor")}
@@ -76,3 +76,15 @@ def test_a_claim_that_lost_its_fact_is_incomplete_and_repair_removes_it(graph):
     graph.repair()
     assert graph.doctor().incomplete_claims == []
     assert lost["id"] not in {c["id"] for c in graph.claims()}
+
+
+def test_a_claim_stores_former_only_when_true_and_its_end_is_where_its_evidence_ends(graph, tmp_path):
+    (tmp_path / "leaders.txt").write_text("Tarik Velden, the former commander of the Harbour Front, spoke. "
+                                          "Mira Holm leads the Harbour Front.\n")
+    graph.ingest([tmp_path])
+    stored = {r["former"] for r in graph.store.read("MATCH (c:Claim) RETURN c.former AS former")}
+    assert stored == {True, None}
+    text = graph.article_text("leaders")
+    claims = list(graph.claims())
+    assert {c["former"] for c in claims} == {True, False}
+    assert all(text[c["start"]:c["end"]] == c["evidence"] for c in claims)

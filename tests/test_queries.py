@@ -132,6 +132,12 @@ def test_every_canned_query_answers_over_the_corpus(corpus):
     assert [r["article"] for r in q("mentions", entity="quds force", limit=1)] == ["2022-03-haniyeh-visit"]
 
 
+def test_an_undated_fact_in_the_timeline_keeps_the_words_that_dated_it(graph):
+    graph.ingest([FIXTURES / "answers" / "timeline"])  # "In March, Britain banned Hezbollah …", no article date
+    (ban,) = graph.query("timeline", entity="Hezbollah")
+    assert (ban["date"], ban["dated_by"], ban["date_text"]) == (None, "undated", "March")
+
+
 def test_claim_sources_of_a_country_include_what_its_bodies_did(graph):
     graph.ingest([FIXTURES / "rdf"])  # "The Home Office proscribed Hamas …"
     rows = graph.query("claim-sources", subject="UK", predicate="designated_as_terrorist", object="hamas")

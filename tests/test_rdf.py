@@ -222,6 +222,14 @@ def test_export_rdf_takes_the_format_from_the_out_extension(graph, engine_home, 
     assert len(set(data.subjects(RDF.type, KGO.Claim))) == claims
 
 
+def test_an_export_that_fails_leaves_the_file_it_would_replace_as_it_was(kg, tmp_path):
+    kept = tmp_path / "yesterday.ttl"
+    kept.write_text("@prefix ex: <http://ex.org/> .\nex:a ex:b ex:c .\n")
+    result = kg("export", "rdf", "--entity", "nobody", "--out", str(kept), check=False)
+    assert result.returncode == 4 and "nobody" in result.stderr
+    assert kept.read_text().endswith("ex:a ex:b ex:c .\n") and sorted(tmp_path.iterdir()) == [tmp_path / "home", kept]
+
+
 def test_an_unknown_extension_is_refused_before_any_work(tmp_path):
     result = subprocess.run([sys.executable, "-m", "kg", "export", "rdf", "--out", str(tmp_path / "kg.txt")],
                             capture_output=True, text=True, env={**os.environ, "KG_HOME": str(tmp_path / "home")})
@@ -234,6 +242,12 @@ def test_an_unknown_extension_is_refused_before_any_work(tmp_path):
     ("bad.nq", "<http://ex.org/a> <http://ex.org/b> <http://ex.org/c> .\n<http://ex.org/a> <http://ex.org/b> oops .\n",
      2, "Invalid line"),
     ("bad.jsonld", '[{"@id": "http://ex.org/a",\n  "x": }]\n', 2, "not JSON"),
+    # exports cut short: in the middle of a literal, after a property's prefix (rdflib fails an assert
+    # or runs off the end of the text there)
+    ("cut.ttl", '@prefix ex: <http://ex.org/> .\nex:claim ex:says "The ministry listed', 2, "Quote expected"),
+    ("cut.trig", '@prefix ex: <http://ex.org/> .\nex:g {\n  ex:claim ex:says "The ministry', 3, "Quote expected"),
+    ("cut-after-prefix.ttl", '@prefix ex: <http://ex.org/> .\nex:claim ex:says "x" ;\n  ex:', 3,
+     "the text ends inside a statement"),
 ])
 def test_validate_rdf_on_a_file_that_does_not_parse_says_where_in_one_line(tmp_path, name, text, line, says):
     bad = tmp_path / name

@@ -187,3 +187,61 @@ def test_an_acronym_an_article_defines_names_the_group_in_a_later_article(home_g
     rows = home_graph.store.read("MATCH (a:Article)-[:MENTIONS]->(e:Entity) WHERE 'cdv' IN e.lookup "
                                  "RETURN e.name AS name, count(a) AS articles")
     assert rows == [{"name": "Coastal Defence Volunteers", "articles": 2}]
+
+
+def test_a_known_persons_surname_with_another_given_name_is_another_person(home_graph):
+    home_graph.ingest([NAMES / "namesakes"])
+    bakers = home_graph.store.read("MATCH (a:Article)-[:MENTIONS]->(e:Person) WHERE 'hussein nasrallah' IN e.lookup "
+                                   "RETURN e.key AS key, e.aliases AS aliases, count(a) AS articles")
+    assert bakers == [{"key": "person:hussein-nasrallah", "aliases": ["Hussein Nasrallah", "Nasrallah"], "articles": 2}]
+    assert not home_graph.store.read("MATCH (e:Entity {key: 'hassan-nasrallah'}) RETURN e")
+    leaders = home_graph.store.read("MATCH (c:Claim)-[:OF]->(:Fact {predicate: 'LEADS'}), (c)-[:SUBJECT]->(s), "
+                                    "(c)-[:OBJECT]->(o) RETURN s.name AS leader, o.name AS club")
+    assert leaders == [{"leader": "Mojtaba Khamenei", "club": "Saffron Kite Club"}]
+
+
+def test_a_title_or_another_spelling_still_names_the_known_person(home_graph):
+    home_graph.ingest([NAMES / "namesakes" / "sidon-again.txt"])
+    named = {r["key"]: sorted(r["aliases"]) for r in home_graph.store.read(
+        "MATCH (:Article)-[:MENTIONS]->(e:Person) RETURN e.key AS key, e.aliases AS aliases")}
+    assert named["ali-khamenei"] == ["Ayatollah Khamenei"]
+    assert {"Qassem Suleimani", "Soleimani"} <= set(named["qasem-soleimani"])
+
+
+def test_a_judgement_parts_a_namesake_from_the_known_person(home_graph):
+    home_graph.ingest([NAMES / "namesakes"])
+    grocer = "MATCH (e:Person) WHERE 'qasim suleimani' IN e.lookup RETURN e.key AS key"
+    assert home_graph.store.read(grocer) == [{"key": "qasem-soleimani"}]  # the spelling says one person
+    report = home_graph.judge("DIFFERENT", "Qasim Suleimani", "Qasem Soleimani")
+    assert report.written == 1
+    assert home_graph.store.read(grocer) == [{"key": "person:qasim-suleimani"}]
+
+
+def test_also_known_as_the_x_or_aka_the_x_is_another_name_of_the_group(home_graph):
+    home_graph.ingest([NAMES / "aka"])
+    groups = {r["name"]: sorted(r["aliases"]) for r in home_graph.store.read(
+        "MATCH (e:Organization) RETURN e.name AS name, e.aliases AS aliases")}
+    assert groups["Amber Gate Network"] == ["Amber Gate Network", "BOTL", "Brotherhood of the Lantern"]
+    assert groups["Grey Heron Guild"] == ["Grey Heron Guild", "Heron Brothers"]
+    assert not [name for name in groups if "(" in name or ")" in name]
+
+
+def test_an_aka_in_a_later_article_keeps_the_group_one_node(home_graph):
+    home_graph.ingest([NAMES / "aka-across"])
+    rows = home_graph.store.read("MATCH (e:Entity) WHERE 'northwind gate network' IN e.lookup "
+                                 "RETURN e.name AS name, e.aliases AS aliases")
+    assert rows == [{"name": "Northwind Gate Network", "aliases": ["Lantern Brotherhood", "NGN", "Northwind Gate Network"]}]
+    designated = home_graph.store.read("MATCH (c:Claim)-[:OF]->(:Fact {predicate: 'DESIGNATED_AS_TERRORIST'}), "
+                                       "(c)-[:OBJECT]->(g) RETURN g.name AS group")
+    assert designated == [{"group": "Northwind Gate Network"}]
+
+
+def test_a_state_or_demonym_inside_a_groups_name_does_not_cut_it(home_graph):
+    home_graph.ingest([NAMES / "state-in-name"])
+    names = {r["name"]: sorted(r["aliases"]) for r in home_graph.store.read(
+        "MATCH (e:Organization) RETURN e.name AS name, e.aliases AS aliases")}
+    assert "Southern Liberation Front of Chile" in names and "Southern Liberation Front" not in names
+    assert names["Russian Coastal Ferries"] == ["RCF", "Russian Coastal Ferries"]  # the acronym tells where the name starts
+    banned = home_graph.store.read("MATCH (c:Claim)-[:SUBJECT]->(b), (c)-[:OBJECT]->(g), (b)-[:AGENCY_OF]->(s) "
+                                   "RETURN b.name AS body, s.name AS state, g.name AS group")
+    assert banned == [{"body": "Interior Ministry of Chile", "state": "Chile", "group": "Southern Liberation Front of Chile"}]

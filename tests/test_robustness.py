@@ -139,7 +139,7 @@ def test_removing_the_only_article_naming_a_government_body_also_removes_its_sta
 def test_remove_of_an_unknown_article_says_so_and_changes_nothing(examples_home):
     before = snapshot(examples_home)
     result = run_kg(examples_home, "remove", "no-such-article")
-    assert result.returncode == 1 and "not in the graph: no-such-article" in result.stdout
+    assert result.returncode == 4 and "not in the graph: no-such-article" in result.stderr  # nothing by that name
     assert snapshot(examples_home) == before
 
 

@@ -5,7 +5,9 @@ Conflict policy, in this order:
 1. the same claim (predicate, subject, object) found by several rules in one sentence is one
    claim, credited to the rule with the highest measured precision (file order breaks ties);
 2. a pair read in one sentence both as called for and as designated keeps only the call: a call
-   is never a designation."""
+   is never a designation;
+3. a parliament or chamber (authorities.toml `acts = false`) calls and does not act: what it is
+   said to designate it calls on its state to designate, and it revokes or denies nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from .lexicon import words
 from .matching import PatternMatcher
 from .modality import Context, context_of, reporting_subject
 from .rules import Rule, rules
-from .tokens import Named, lemma, register_extensions
+from .tokens import Named, lemma, register_extensions, unit_after
 
 
 @dataclass
@@ -116,6 +118,7 @@ def _attempt(rule: Rule, nodes: dict[str, Token]) -> Attempt:
     else:
         for role, steps in rule.roles.items():
             attempt.bound[role] = next((found for s in steps if (found := ROLE_FINDERS[s.name](nodes[s.node]))), [])
+        attempt.bound["object"] = _unique([_named_unit(o) for o in attempt.bound["object"]])
         bindings = [Binding(s, o) for s in attempt.bound["subject"] for o in attempt.bound["object"]]
     ctx = context_of(anchor) if rule.modality == "decide" else Context("asserted")
     attempt.context = ctx
@@ -131,7 +134,8 @@ def _apply_modality(rule: Rule, anchor: Token, ctx: Context, bindings: list[Bind
         if ctx.modality != "asserted":
             return []
         return [Found(rule, rule.predicate, b.subject, b.object, anchor, "asserted", ctx.why, role=b.role,
-                      former=b.former) for b in bindings if b.subject.kb_id_ != b.object.kb_id_]
+                      former=b.former) for b in bindings if b.subject.kb_id_ != b.object.kb_id_
+                and (rule.predicate not in family.values() or gazetteer().acts(b.subject.kb_id_))]  # a chamber delists no one
     objects = _unique([b.object for b in bindings] or attempt.bound.get("object", []))
     agents = _unique([b.subject for b in bindings] or attempt.bound.get("subject", []))
     if not objects:
@@ -154,8 +158,28 @@ def _apply_modality(rule: Rule, anchor: Token, ctx: Context, bindings: list[Bind
         attempt.failed = "no subject bound"
         return []
     speaker = reporting_subject(anchor)
-    return [Found(rule, family[ctx.modality], agent, obj, anchor, ctx.modality, ctx.why, speaker=speaker)
-            for agent in agents for obj in objects if obj.kb_id_ != agent.kb_id_]
+    acting = [a for a in agents if gazetteer().acts(a.kb_id_)]
+    calls = [_call_by_chamber(rule, chamber, obj, anchor, ctx) for chamber in agents if chamber not in acting
+             for obj in objects if ctx.modality == "asserted" and rule.modality == "decide" and obj.kb_id_ != chamber.kb_id_]
+    return calls + [Found(rule, family[ctx.modality], agent, obj, anchor, ctx.modality, ctx.why, speaker=speaker)
+                    for agent in acting for obj in objects if obj.kb_id_ != agent.kb_id_]
+
+
+def _call_by_chamber(rule: Rule, chamber: Arg, obj: Arg, anchor: Token, ctx: Context) -> Found:
+    """"The Bundestag designated X a terrorist organisation": a parliament or chamber (authorities.toml
+    `acts = false`) lists no one; what a rule whose modality is decided says it designates, bans or
+    lists, it calls on its state to. What a rule presupposes of it ("the Knesset removed X from its
+    list": X was listed) is nothing, nor is a chamber's denial or revocation."""
+    family = _family_predicates()
+    state = gazetteer().entities.get(gazetteer().entities[chamber.kb_id_].country or "") \
+        if chamber.kb_id_ in gazetteer().entities else None
+    addressee = Named(state.key, state.type, state.name) if state is not None else None
+    return Found(rule, family["called_for"], chamber, obj, anchor, "called_for", ctx.why, addressee=addressee)
+
+
+def _named_unit(obj: Arg) -> Arg:
+    """The object, or the unit of it the text names right after its acronym (tokens.unit_after)."""
+    return (unit_after(obj) or obj) if isinstance(obj, Span) else obj
 
 
 def _unique(spans: list[Arg]) -> list[Arg]:

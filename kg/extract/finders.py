@@ -1028,12 +1028,14 @@ def _sanctioner(noun: Token) -> list[Arg]:
 
 
 def _on_list_of(target: Arg, actor: Arg) -> bool:
-    """The target is on a public terror list kept by the actor or its state (kg/data/lists.toml)."""
+    """The target is on a public terror list kept by the actor or its state (kg/data/lists.toml), and
+    still is: a revoked listing does not make sanctions a terror listing."""
     def state(key: str) -> str:
         known = gazetteer().entities.get(key)
         return known.country or known.key if known is not None else key
 
-    return any(state(listing.authority) == state(actor.kb_id_) for listing in gazetteer().listings.get(target.kb_id_, []))
+    return any(listing.current and state(listing.authority) == state(actor.kb_id_)
+               for listing in gazetteer().listings.get(target.kb_id_, []))
 
 
 @pair_finder

@@ -75,6 +75,20 @@ def entity_at(token: Token) -> Span | None:
     return index.get(token.i)
 
 
+def unit_after(span: Span) -> Span | None:
+    """The organisation named right after the acronym in brackets that follows `span`: "Iran's
+    Islamic Revolutionary Guard Corps (IRGC) Quds Force" names the Quds Force, of the IRGC (the
+    parser takes the unit for a sentence of its own, and the group for the object)."""
+    doc, i = span.doc, span.end
+    if i + 3 >= len(doc) or doc[i].text != "(":
+        return None
+    close = next((j for j in range(i + 2, min(i + 5, len(doc))) if doc[j].text == ")"), None)
+    unit = entity_at(doc[close + 1]) if close is not None and close + 1 < len(doc) else None
+    if unit is None or unit.start != close + 1 or unit.label_ != "Organization" or unit.kb_id_ == span.kb_id_:
+        return None
+    return unit
+
+
 def actor_named(text: str) -> Named | None:
     """The state or group a prefix such as "Iranian" or "U.S." stands for."""
     known = gazetteer().actor(text)
