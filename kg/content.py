@@ -79,8 +79,12 @@ class ContentStore:
         row = self.db.execute("SELECT zlib FROM texts WHERE hash = ?", (content_hash,)).fetchone()
         if row is None:
             raise ContentError(f"{self.path}: no text with hash {content_hash}: ingest its article again")
+        return self._checked(content_hash, row[0])
+
+    def _checked(self, content_hash: str, data: bytes) -> str:
+        """The text the compressed bytes hold, checked against its hash."""
         try:
-            text = zlib.decompress(row[0]).decode()
+            text = zlib.decompress(data).decode()
         except (zlib.error, UnicodeDecodeError) as exc:
             raise ContentError(f"{self.path}: the text with hash {content_hash} is damaged ({exc})") from exc
         if hash_of(text) != content_hash:
@@ -124,15 +128,6 @@ class Neo4jTexts(ContentStore):
         if not found:
             raise ContentError(f"{self.path}: no text with hash {content_hash}: ingest its article again")
         return self._checked(content_hash, bytes(found[0]["zlib"]))
-
-    def _checked(self, content_hash: str, data: bytes) -> str:
-        try:
-            text = zlib.decompress(data).decode()
-        except (zlib.error, UnicodeDecodeError) as exc:
-            raise ContentError(f"{self.path}: the text with hash {content_hash} is damaged ({exc})") from exc
-        if hash_of(text) != content_hash:
-            raise ContentError(f"{self.path}: the text with hash {content_hash} is damaged (its hash differs)")
-        return text
 
     def hashes(self) -> set[str]:
         return {r["hash"] for r in self.store.read("MATCH (t:Text) RETURN t.hash AS hash")}

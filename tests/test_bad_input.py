@@ -137,6 +137,20 @@ def test_unreadable_file_is_refused(tmp_path):
     assert isinstance(problem, Problem) and "permission denied" in str(problem)
 
 
+def _ingested(root, target):
+    """`kg ingest target` into root/home: (target, the run, its stderr lines, the home); then the engine stopped."""
+    result = run_kg(root / "home", "ingest", str(target))
+    yield target, result, result.stderr.splitlines(), root / "home"
+    engine.stop(root / "home")
+
+
+def _assert_failed_but_wrote(result, articles: int) -> None:
+    """The ingest exited 1 without a traceback, having written the good articles."""
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert result.stdout.strip().startswith(f"kg ingest: {articles} articles written")
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """One ingest of a folder holding a good article beside the files an adversarial user would try."""
@@ -154,16 +168,12 @@ def hostile(tmp_path_factory):
     (corpus / os.fsdecode(b"caf\xe9.txt")).write_text(text.replace("2019", "2017"))
     os.mkfifo(corpus / "pipe.txt")
     (corpus / "passwd.txt").symlink_to("/etc/passwd")
-    result = run_kg(root / "home", "ingest", str(corpus))
-    yield corpus, result, result.stderr.splitlines(), root / "home"
-    engine.stop(root / "home")
+    yield from _ingested(root, corpus)
 
 
 def test_hostile_batch_lands_the_good_files_and_exits_non_zero(hostile):
     _, result, _, _ = hostile
-    assert "Traceback" not in result.stderr
-    assert result.returncode == 1
-    assert result.stdout.strip().startswith("kg ingest: 3 articles written")
+    _assert_failed_but_wrote(result, 3)
     assert "3 files FAILED" in result.stdout and "1 files skipped" in result.stdout
 
 
@@ -238,16 +248,12 @@ def records(tmp_path_factory):
              {"id": "nul", "text": text.replace("2019", "2016").replace("Quds Force", "Quds\x00 Force")}]
     path = root / "records.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    result = run_kg(root / "home", "ingest", str(path))
-    yield path, result, result.stderr.splitlines(), root / "home"
-    engine.stop(root / "home")
+    yield from _ingested(root, path)
 
 
 def test_hostile_records_are_refused_by_line_and_the_good_one_lands(records):
     _, result, _, home = records
-    assert "Traceback" not in result.stderr
-    assert result.returncode == 1
-    assert result.stdout.strip().startswith("kg ingest: 1 articles written")
+    _assert_failed_but_wrote(result, 1)
     from kg.api import KnowledgeGraph
 
     with KnowledgeGraph.open(home=home) as graph:

@@ -81,13 +81,11 @@ def test_two_ingests_of_one_folder_at_once_count_each_article_once(corpus, clean
     assert graph_state(home) == clean
 
 
-@pytest.mark.neo4j
-def test_neo4j_writers_take_turns_through_the_lease_on_the_schema_node(neo4j_server):
+def _turns(first, second, while_holding) -> list[str]:
+    """Who wrote first, when `second` asks for the writer lock while `first` holds it and runs
+    `while_holding()`."""
     import threading
 
-    from kg.store import Neo4jStore
-
-    first, second = Neo4jStore(*neo4j_server), Neo4jStore(*neo4j_server)
     order = []
 
     def later():
@@ -97,10 +95,18 @@ def test_neo4j_writers_take_turns_through_the_lease_on_the_schema_node(neo4j_ser
     with first.writing():
         waiting = threading.Thread(target=later)
         waiting.start()
-        time.sleep(3)
+        while_holding()
         order.append("first")
     waiting.join(timeout=30)
-    assert order == ["first", "second"]
+    return order
+
+
+@pytest.mark.neo4j
+def test_neo4j_writers_take_turns_through_the_lease_on_the_schema_node(neo4j_server):
+    from kg.store import Neo4jStore
+
+    first, second = Neo4jStore(*neo4j_server), Neo4jStore(*neo4j_server)
+    assert _turns(first, second, lambda: time.sleep(3)) == ["first", "second"]
     first.close(), second.close()
 
 
@@ -113,21 +119,13 @@ def test_a_neo4j_writer_keeps_its_lease_however_long_between_its_writes(neo4j_se
     from kg.store import Neo4jStore
 
     first, second = Neo4jStore(*neo4j_server, lease_ms=1000), Neo4jStore(*neo4j_server, lease_ms=1000)
-    order = []
 
-    def later():
-        with second.writing():
-            order.append("second")
-
-    with first.writing():
-        waiting = threading.Thread(target=later)
-        waiting.start()
+    def pause_then_write():
         time.sleep(4)  # four lease lengths without a write
         first.write([("MATCH (n:Nothing) DELETE n", {})])  # still the holder: the write goes through
-        order.append("first")
+
+    assert _turns(first, second, pause_then_write) == ["first", "second"]
     assert "kg-lease" not in [t.name for t in threading.enumerate()]  # the heartbeat stops on release
-    waiting.join(timeout=30)
-    assert order == ["first", "second"]
     first.close(), second.close()
 
 
