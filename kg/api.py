@@ -268,9 +268,7 @@ class KnowledgeGraph:
                     elif isinstance(item, Copy):
                         copies.append(item)
                 known = {r["id"]: (r["hash"], r["extractor"]) for r in self.store.read(
-                    "UNWIND $ids AS id MATCH (a:Article {id: id}) "
-                    "RETURN a.id AS id, a.content_hash AS hash, a.extractor AS extractor",
-                    {"ids": [a.id for a in articles]})}
+                    write.KNOWN_ARTICLES, {"ids": [a.id for a in articles]})}
                 # a first look, to skip analysing what is in the graph as it is; which articles are
                 # new or replaced is decided again when each batch is written, under the writer lock
                 current = {a.id: (a.content_hash, extractor()) for a in articles}
@@ -296,8 +294,9 @@ class KnowledgeGraph:
         else:
             analysed = map(linker.link, analysed)
         self._write_all(analysed, batch_size, report, progress, {}, recheck=True, old_texts=old_texts, link=link)
-        with self._step():
-            self._forget_texts(old_texts)
+        if old_texts:
+            with self._step():
+                self._forget_texts(old_texts)
         if copies:
             self.store.write([(
                 "UNWIND $copies AS row MATCH (a:Article {id: row.id}) "

@@ -59,10 +59,18 @@ def modality(predicate: str | None) -> str | None:
     return schema()["predicates"].get(predicate, {}).get("modality")
 
 
+def evidence_end(claim: dict) -> int | None:
+    """Where a claim's evidence ends in its article's text: not stored (kg/write.py), its start plus
+    the evidence's length."""
+    if claim.get("start") is None or claim.get("evidence") is None:
+        return None
+    return claim["start"] + len(claim["evidence"])
+
+
 def claims(store: Store) -> Iterator[dict]:
     for row in _pages(store, CLAIMS):
         row = {"id": row["id"], "predicate": row["predicate"], "modality": modality(row["predicate"]), **row}
-        row["end"] = row["start"] + len(row["evidence"])  # not stored: the evidence ends the claim's span
+        row["end"] = evidence_end(row)
         yield {k: v for k, v in row.items() if v is not None}
 
 

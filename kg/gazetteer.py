@@ -16,7 +16,7 @@ from functools import cache
 import pycountry
 
 from .model import Entity
-from .names import DIFFERENT, block, judgements, normal, same, slug, words
+from .names import block, judgements, normal, same, slug, words
 from .resources import data
 
 
@@ -97,7 +97,7 @@ class Gazetteer:
         """A name judged different from any name of a known entity is not that entity by its spelling:
         "Qasim Suleimani" judged different from "Qasem Soleimani" is not him as "Ghasem Soleimani" either."""
         entity = self.entities[key]
-        return any(judgements().verdict(text, name) == DIFFERENT for name in entity.aliases | {entity.name})
+        return judgements().apart(text, entity.aliases | {entity.name})
 
     def lookup(self, text: str, etype: str | None = None) -> Entity | None:
         found = self.find(text, etype)

@@ -43,6 +43,13 @@ class Entity:
     reasons: set[str] = field(default_factory=set)  # why mentions were merged into this entity
 
 
+def plain_reason(key: str, form: str) -> str:
+    """Why a spelling was taken for an entity when nothing else was involved: a gazetteer alias, or a
+    name no list knows (keyed 'type:name'). The writer stores no reasons a mention's forms give
+    this way, and rebuilds them in Cypher (kg/write.py PLAIN_REASONS), so both are said here once."""
+    return f"name {form!r} (no list knows it)" if ":" in key else f"gazetteer alias {form!r}"
+
+
 def gather(entities: dict[str, Entity], more: dict[str, Entity]) -> None:
     """Add `more` to `entities` by key; an entity met again brings its spellings and reasons."""
     for key, entity in more.items():

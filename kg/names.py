@@ -153,6 +153,11 @@ class Judgements:
             return DIFFERENT
         return SAME if nb in self.same.get(na, ()) else None
 
+    def apart(self, name: str, names) -> bool:
+        """Whether `name` was judged different from any of `names` (an entity's names): then it is
+        not that entity by its spelling either."""
+        return any(self.verdict(name, other) == DIFFERENT for other in names)
+
     def judged_same(self, name: str) -> set[str]:
         return self.same.get(normal(name), set())
 

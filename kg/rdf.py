@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from . import __version__
-from .export import PAGE, modality
+from .export import PAGE, evidence_end, modality
 from .errors import InputError, NotFound
 from .resources import folder
 from .store import Store
@@ -196,8 +196,7 @@ def _pages_with(store: Store, cypher: str, params: dict) -> Iterator[dict]:
 def _claim(iris: Iris, row: dict) -> Iterator[Quad]:
     c = {**row["claim"], "predicate": row["predicate"], "modality": modality(row["predicate"]),
          "fact": row["fact"], "extractor": row["extractor"], "former": row["claim"].get("former", False)}
-    if c.get("evidence") is not None and c.get("start") is not None:  # not stored: the evidence ends the span
-        c["end"] = c["start"] + len(c["evidence"])
+    c["end"] = evidence_end(c)
     node, graph = iris.claim(c["id"]), iris.assertion(c["id"])
     subject, predicate, object_ = iris.entity(row["subject"]), term(c["predicate"]), iris.entity(row["object"])
     yield subject, predicate, object_, graph

@@ -28,7 +28,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from .gazetteer import gazetteer
-from .model import Analysis, Entity, Mention
+from .model import Analysis, Entity, Mention, plain_reason
 from .names import PARTICLES, block, content_words, judgements, normal, same, slug
 from .resources import data
 
@@ -223,7 +223,7 @@ def entity_for(text: str, etype: str) -> tuple[Entity, str]:
         if state is not None:
             return state, f"{text!r} is a state in ISO 3166 (pycountry)"
     entity = new_entity(text, etype)
-    return entity, f"name {text!r} (no list knows it)"
+    return entity, plain_reason(entity.key, text)
 
 
 def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | None = None) -> Resolved:
@@ -262,7 +262,7 @@ def resolve(paragraphs: list[tuple[int, Doc]], names_from: tuple[int, int] | Non
         elif gkey and (namesake := _namesakes_part(text, gkey, people)) is not None:
             entity, reason = namesake, f"{text!r} is part of the name {namesake.name!r} used in the same article"
         elif gkey:
-            entity, reason = gaz.entities[gkey], f"gazetteer alias {text!r}"
+            entity, reason = gaz.entities[gkey], plain_reason(gkey, text)
         elif _short_of(text, orgs):
             entity, reason = _short_of(text, orgs)
         else:
@@ -535,7 +535,7 @@ def _link(text: str, etype: str, people: list[tuple[list[str], Entity]],
     if etype == "Person" and len(content_words(text)) < 2 and not lone_ok:
         return None  # a lone word named once ("Loser", a town) is no person unless a name or list has it
     entity = new_entity(text, etype)
-    return entity, f"name {text!r} (no list knows it)"
+    return entity, plain_reason(entity.key, text)
 
 
 def _state(text: str) -> Entity | None:
@@ -618,7 +618,7 @@ class Linker:
 
     def _judged_apart(self, name: str, key: str) -> bool:
         """A name judged different from any name the entity already answers to keeps apart."""
-        return any(judgements().verdict(name, other) == "different" for other in self.known_as.get(key, ()))
+        return judgements().apart(name, self.known_as.get(key, ()))
 
     def link(self, analysis: Analysis) -> Analysis:
         """Give the new entities of one analysed article the keys of the entities they name."""

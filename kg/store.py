@@ -231,7 +231,6 @@ RETURN s.writer AS writer,
        CASE WHEN s.writer IS NOT NULL AND NOT mine AND s.writer_until >= timestamp() THEN s.writer END AS other
 """
 LEASE_MS = 120_000  # a killed writer's lease lapses after this
-SCHEMA_COMMAND = re.compile(r"\s*(CREATE|DROP)\s+(\w+\s+)?(CONSTRAINT|INDEX)\b", re.I)
 
 
 class _Busy(Exception):
@@ -336,15 +335,6 @@ class Neo4jStore(Store):
             return session.execute_write(lambda tx: [r.data() for r in tx.run(cypher, params)])
 
     def write(self, statements):
-        if statements and all(SCHEMA_COMMAND.match(cypher) for cypher, _ in statements):
-            from neo4j.exceptions import Neo4jError
-
-            for cypher, params in statements:  # Neo4j runs no schema command in a transaction that writes
-                try:
-                    self._run_write(cypher, params)
-                except Neo4jError as exc:
-                    raise StoreError(f"Neo4j refused a schema command: {exc.message}") from exc
-            return
         self.write_checked(lambda reader: [statements])
 
     def write_checked(self, plan):

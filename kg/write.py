@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .gazetteer import gazetteer
-from .model import Analysis, Article, Claim, claim_id
+from .model import Analysis, Article, Claim, claim_id, plain_reason
 from .resources import entity_labels, extractor, schema
 from .store import Store, StoreError
 
@@ -259,6 +259,8 @@ class References:
 
 def references_of(store: Store, ids: list[str]) -> dict[str, References]:
     found: dict[str, References] = defaultdict(References)
+    if not ids:
+        return found
     for row in store.read(REFERRED_ENTITIES, {"ids": ids}):
         found[row["id"]].entities.update(k for k in (row["key"], row["state"]) if k)
     for row in store.read(REFERRED_FACTS, {"ids": ids}):
@@ -287,12 +289,6 @@ def _delete_orphans(keys: list[str]) -> list[tuple[str, dict]]:
 def _names(keys: list[str]) -> list[tuple[str, dict]]:
     """Bring the Name links of these entities in line with their `lookup`."""
     return [(UNLINK_NAMES, {"keys": keys}), (LINK_NAMES, {"keys": keys})] if keys else []
-
-
-def plain_reason(key: str, form: str) -> str:
-    """Why kg/resolve.py took `form` for the entity `key` when nothing else was involved: a gazetteer
-    alias, or a name no list knows (keyed 'type:name')."""
-    return f"name {form!r} (no list knows it)" if ":" in key else f"gazetteer alias {form!r}"
 
 
 def _plain(key: str, forms: list[str], reasons: list[str]) -> bool:
@@ -405,7 +401,8 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
     for row in mentions:
         forms, reasons, articles = added[row["entity"]]
         forms.update(row["forms"])
-        reasons.update(row["reasons"] or (plain_reason(row["entity"], f) for f in row["forms"]))
+        reasons.update(row["reasons"] if row["reasons"] is not None
+                       else (plain_reason(row["entity"], f) for f in row["forms"]))
         articles.append(row["article"])
     if added:
         out.append((ADD_ALIASES, {"rows": [{"key": k, "forms": sorted(f), "reasons": sorted(r), "articles": len(a)}

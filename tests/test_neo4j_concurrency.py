@@ -27,9 +27,9 @@ def drop_schema(uri, user, password) -> None:
     """An empty database's schema: no constraint and no index of kg's (the first run of a scale-out)."""
     with Neo4jStore(uri, user, password) as store:
         for row in store.read("SHOW CONSTRAINTS YIELD name RETURN name"):
-            store.write([(f"DROP CONSTRAINT {row['name']}", {})])
+            store._schema_statement(f"DROP CONSTRAINT {row['name']}")
         for row in store.read("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name"):
-            store.write([(f"DROP INDEX {row['name']}", {})])
+            store._schema_statement(f"DROP INDEX {row['name']}")
 
 
 def schema_names(uri, user, password) -> set[str]:
