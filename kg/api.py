@@ -303,7 +303,7 @@ class KnowledgeGraph:
                 "SET a.paths = CASE WHEN row.path IN a.paths THEN a.paths ELSE a.paths + row.path END",
                 {"copies": [{"id": c.article_id, "path": c.path} for c in copies]})])
             report.copies = len(copies)
-        if isinstance(self.store, FalkorStore):
+        if isinstance(self.store, FalkorStore) and report.written:  # what a cut log lost may be written again
             embedded.written_again(self.store.engine.home)
         return report
 

@@ -367,7 +367,7 @@ def start(home: Path) -> Engine:
 
 
 TRUNCATED = "loaded anyway because aof-load-truncated is enabled"
-LOST_MARK = "engine.truncated"  # left by a start that loaded a cut file, removed by the next finished ingest
+LOST_MARK = "engine.truncated"  # left by a start that loaded a cut file, removed by the next ingest that writes
 CRASHED = "BUG REPORT START"  # the opening line of the engine's crash report (a signal or a failed assertion)
 TRUNCATED_NOTE = ("the engine's append-only file in {home}/data was cut short (a crash or a full disk) and "
                   "loaded without its last writes; kg rewrote it from what loaded. Run `kg ingest` again on the "
@@ -397,7 +397,7 @@ def lost_writes(home: Path) -> str | None:
 
 
 def written_again(home: Path) -> None:
-    """An ingest has finished since the loss: the articles it lost are written again."""
+    """An ingest that wrote articles has finished since the loss: those it lost are written again."""
     (home / LOST_MARK).unlink(missing_ok=True)
 
 

@@ -321,10 +321,12 @@ class Neo4jStore(Store):
 
     def _heartbeat(self, token: str, stop: threading.Event) -> None:
         """Renew the lease every quarter of its length while it is held, however long between writes."""
+        from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+
         while not stop.wait(self.lease_ms / 4000):
             try:
                 held = self._run_write(RENEW_LEASE, {"token": token, "lease": self.lease_ms})[0]["held"]
-            except Exception:  # the server unreachable for a moment: the next beat tries again
+            except (ServiceUnavailable, SessionExpired, TransientError):  # a moment's outage: the next beat tries again
                 continue
             if not held:
                 self.lost = True
