@@ -151,7 +151,7 @@ def parse_only(articles: list[Article]) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-NEO4J_HOME: Path | None = None  # KG_HOME of the Neo4j graph (its content store) in a full run: in the temp folder
+NEO4J_HOME: Path | None = None  # KG_HOME of the Neo4j graph in a full run (its judgements), in the temp folder
 
 
 def _open(where: Path | str) -> KnowledgeGraph:
@@ -384,7 +384,7 @@ def main() -> None:
 
     root = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     global NEO4J_HOME
-    NEO4J_HOME = root / "neo4j-home"  # the article texts written into Neo4j's graph go there, not into ./.kg
+    NEO4J_HOME = root / "neo4j-home"  # not ./.kg (the texts themselves are in the Neo4j database)
     if args.neo4j_uri:
         with _open(args.neo4j_uri) as graph:
             if graph.store.read("MATCH (n) RETURN count(n) AS n")[0]["n"]:
