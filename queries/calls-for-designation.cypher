@@ -22,6 +22,7 @@ ORDER BY group, caller
 UNION ALL
 // … a group named: the calls about it …
 MATCH (:Name {key: toLower($group)})-[:NAMES]->(g:Entity)
+WITH g
 MATCH (g)<-[:FACT_OBJECT]-(f:Fact {predicate: 'CALLED_FOR_DESIGNATION'})-[:FACT_SUBJECT]->(caller:Entity)
 OPTIONAL MATCH (:Name {key: toLower($addressee)})-[:NAMES]->(to:Entity)
 // counted in a WITH first: FalkorDB drops every row when this list test sits in the WHERE itself

@@ -22,6 +22,7 @@ ORDER BY country, group
 UNION ALL
 // … a country named: its designations …
 MATCH (:Name {key: toLower($country)})-[:NAMES]->(country:Country)
+WITH country
 MATCH (country)<-[:FACT_SUBJECT]-(f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_OBJECT]->(g:Entity)
 WHERE $group IS NULL OR toLower($group) IN g.lookup
 RETURN country.name AS country, g.name AS group, f.first_date AS first_date, f.articles AS articles,
@@ -30,6 +31,7 @@ ORDER BY country, group LIMIT $limit
 UNION ALL
 // … only a group named: the countries designating it
 MATCH (:Name {key: toLower($group)})-[:NAMES]->(g:Entity) WHERE $country IS NULL
+WITH g
 MATCH (g)<-[:FACT_OBJECT]-(f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_SUBJECT]->(country:Country)
 RETURN country.name AS country, g.name AS group, f.first_date AS first_date, f.articles AS articles,
        f.outlet_count AS outlets, f.sources AS sources

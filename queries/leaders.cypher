@@ -20,6 +20,7 @@ ORDER BY organization, former, person
 UNION ALL
 // … a person named: that person's facts …
 MATCH (:Name {key: toLower($person)})-[:NAMES]->(p:Entity)
+WITH p
 MATCH (p)<-[:FACT_SUBJECT]-(f:Fact {predicate: 'LEADS'})-[:FACT_OBJECT]->(o:Entity)
 WHERE $organization IS NULL OR toLower($organization) IN o.lookup
 RETURN p.name AS person, o.name AS organization, head(f.roles) AS role, f.roles AS roles,
@@ -28,6 +29,7 @@ ORDER BY organization, former, person LIMIT $limit
 UNION ALL
 // … only an organisation named: its facts
 MATCH (:Name {key: toLower($organization)})-[:NAMES]->(o:Entity) WHERE $person IS NULL
+WITH o
 MATCH (o)<-[:FACT_OBJECT]-(f:Fact {predicate: 'LEADS'})-[:FACT_SUBJECT]->(p:Entity)
 RETURN p.name AS person, o.name AS organization, head(f.roles) AS role, f.roles AS roles,
        f.former AS former, f.first_date AS since, f.until AS until, f.sources AS sources
