@@ -87,6 +87,15 @@ class Store(ABC):
         self.close()
 
 
+_INTERN = re.compile(r"\bintern\(")
+
+
+def without_intern(cypher: str) -> str:
+    """A write statement for Neo4j: FalkorDB's intern(x), one copy of a string many nodes hold (see
+    kg/write.py), becomes (x): Neo4j has no such function."""
+    return _INTERN.sub("(", cypher)
+
+
 def schema_statements(backend: str) -> list[str]:
     text = (folder("schema") / f"{backend}.cypher").read_text()
     text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
@@ -355,7 +364,7 @@ class Neo4jStore(Store):
                 raise _Busy(guard["other"])
             for unit in plan(_InTransaction(tx)):
                 for cypher, params in unit:
-                    tx.run(cypher, params).consume()
+                    tx.run(without_intern(cypher), params).consume()
 
         said = False
         while True:

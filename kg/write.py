@@ -20,6 +20,10 @@ from .resources import entity_labels, extractor, schema
 from .store import Store, StoreError
 
 SOURCES_KEPT = 20  # article ids a Fact lists; `claim-sources` gives them all
+# intern(x): FalkorDB keeps one copy of a string that many nodes hold (rule ids, dates, role words,
+# entity names on facts, the article ids of facts' sources) instead of one per property: a fifth of
+# the claims' and facts' memory. Neo4j has no such function and runs these statements without it
+# (kg/store.py). Evidence is not interned: one sentence rarely gives many claims outside copies.
 # an entity nothing refers to any more (Fact nodes refer through FACT_SUBJECT/FACT_OBJECT)
 ORPHAN = ("NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-() "
           "AND NOT (e)<-[:FACT_SUBJECT|FACT_OBJECT]-() AND NOT (e)<-[:AGENCY_OF]-()")
@@ -76,13 +80,16 @@ PLAIN_REASONS = ("""[f IN coalesce(m.forms, [e.name]) | CASE WHEN e.key CONTAINS
                          """ELSE "'" + f + "'" END)"""})
 # A claim's predicate and fact key are its Fact's, its modality its predicate's (schema.toml), its
 # extractor its article's: none is copied on the claim. Written after the facts, linked to its fact
-# here, so no statement looks a claim up by id (Claim.id has no index).
+# here, so no statement looks a claim up by id (Claim.id has no index). A value absent is null: not
+# stored.
 CREATE_CLAIMS = """
 UNWIND $claims AS row
 MATCH (a:Article {id: row.article}), (s:Entity {key: row.subject}), (o:Entity {key: row.object}),
       (f:Fact {key: row.fact})
 CREATE (a)-[:STATES]->(c:Claim {id: row.id})
-SET c += row.props
+SET c.evidence = row.evidence, c.start = row.start, c.confidence = row.confidence, c.former = row.former,
+    c.rule = intern(row.rule), c.role = intern(row.role), c.date = intern(row.date),
+    c.date_precision = intern(row.date_precision), c.date_text = intern(row.date_text), c.until = intern(row.until)
 CREATE (c)-[:SUBJECT]->(s)
 CREATE (c)-[:OBJECT]->(o)
 CREATE (c)-[:OF]->(f)
@@ -94,23 +101,23 @@ MERGE_FACTS = """
 UNWIND $facts AS row
 MATCH (s:Entity {key: row.subject}), (o:Entity {key: row.object})
 MERGE (f:Fact {key: row.key})
-ON CREATE SET f.predicate = row.predicate, f.articles = 0, f.outlets = [], f.sources = [], f.roles = [],
+ON CREATE SET f.predicate = intern(row.predicate), f.articles = 0, f.outlets = [], f.sources = [], f.roles = [],
               f.addressees = [], f.addressee_keys = [], f.former = false,
-              f.subject_name = s.name, f.object_name = o.name
+              f.subject_name = intern(s.name), f.object_name = intern(o.name)
 MERGE (f)-[:FACT_SUBJECT]->(s)
 MERGE (f)-[:FACT_OBJECT]->(o)
 SET f.articles = f.articles + size(row.articles),
-    f.outlets = f.outlets + [x IN row.outlets WHERE NOT x IN f.outlets],
+    f.outlets = f.outlets + [x IN row.outlets WHERE NOT x IN f.outlets | intern(x)],
     f.outlet_count = size(f.outlets + [x IN row.outlets WHERE NOT x IN f.outlets]),
-    f.sources = (f.sources + row.articles)[0..%d],
+    f.sources = (f.sources + [x IN row.articles | intern(x)])[0..%d],
     f.first_date = CASE WHEN f.first_date IS NULL OR row.first_date < f.first_date
-                        THEN coalesce(row.first_date, f.first_date) ELSE f.first_date END,
+                        THEN intern(coalesce(row.first_date, f.first_date)) ELSE f.first_date END,
     f.first_seen = CASE WHEN f.first_seen IS NULL OR row.first_seen < f.first_seen
-                        THEN coalesce(row.first_seen, f.first_seen) ELSE f.first_seen END,
-    f.until = CASE WHEN f.until IS NULL OR row.until > f.until THEN coalesce(row.until, f.until) ELSE f.until END,
-    f.roles = f.roles + [x IN row.roles WHERE NOT x IN f.roles],
-    f.addressees = f.addressees + [x IN row.addressees WHERE NOT x IN f.addressees],
-    f.addressee_keys = f.addressee_keys + [x IN row.addressee_keys WHERE NOT x IN f.addressee_keys],
+                        THEN intern(coalesce(row.first_seen, f.first_seen)) ELSE f.first_seen END,
+    f.until = CASE WHEN f.until IS NULL OR row.until > f.until THEN intern(coalesce(row.until, f.until)) ELSE f.until END,
+    f.roles = f.roles + [x IN row.roles WHERE NOT x IN f.roles | intern(x)],
+    f.addressees = f.addressees + [x IN row.addressees WHERE NOT x IN f.addressees | intern(x)],
+    f.addressee_keys = f.addressee_keys + [x IN row.addressee_keys WHERE NOT x IN f.addressee_keys | intern(x)],
     f.former = f.former OR row.former,
     f.evidence = coalesce(f.evidence, row.evidence)
 """
@@ -124,8 +131,10 @@ WITH f, collect(DISTINCT a.id) AS ids, collect(DISTINCT coalesce(a.outlet, a.id)
      min(a.date) AS seen, max(c.until) AS until, collect(DISTINCT c.role) AS roles,
      collect(DISTINCT to.name) AS addressees, collect(DISTINCT to.key) AS addressee_keys,
      collect(c.former) AS former, collect(c.evidence)[0] AS evidence
-SET f.articles = size(ids), f.outlets = outlets, f.outlet_count = size(outlets), f.sources = ids[0..%d],
-    f.first_date = first, f.first_seen = seen, f.until = until, f.roles = roles, f.addressees = addressees, f.addressee_keys = addressee_keys,
+SET f.articles = size(ids), f.outlets = [x IN outlets | intern(x)], f.outlet_count = size(outlets),
+    f.sources = [x IN ids[0..%d] | intern(x)], f.first_date = intern(first), f.first_seen = intern(seen),
+    f.until = intern(until), f.roles = [x IN roles | intern(x)], f.addressees = [x IN addressees | intern(x)],
+    f.addressee_keys = [x IN addressee_keys | intern(x)],
     f.former = true IN former, f.evidence = evidence
 WITH f, size(ids) AS articles
 WHERE articles = 0
@@ -330,11 +339,10 @@ def _count(facts: dict[str, dict], r: Analysis, c: Claim) -> str:
 def _claim_row(article: Article, c: Claim, cid: str, fact: str) -> dict:
     """A claim stores no `end` (its evidence ends it: start + length) and `former` only when true:
     readers take `coalesce(c.former, false)` (two properties of every claim, ~15% of their memory)."""
-    props = {"evidence": c.evidence, "start": c.start, "confidence": c.confidence,
-             "rule": c.rule, "role": c.role, "former": c.former or None, "date": c.date,
-             "date_precision": c.date_precision, "date_text": c.date_text, "until": c.until}
     return {"id": cid, "article": article.id, "subject": c.subject, "object": c.object, "fact": fact,
-            "props": {k: v for k, v in props.items() if v is not None}}
+            "evidence": c.evidence, "start": c.start, "confidence": c.confidence, "rule": c.rule, "role": c.role,
+            "former": c.former or None, "date": c.date, "date_precision": c.date_precision,
+            "date_text": c.date_text, "until": c.until}
 
 
 def statements(batch: list[Analysis], replaced: References = References()) -> list[tuple[str, dict]]:

@@ -11,8 +11,9 @@
 // columns: caller string, addressees list, group string, date date, articles int, sources list, evidence string
 // three parts, one for each way of asking, so each reads only what it needs: no name given, every
 // call sorted on the fact's own copies of the names (only the rows kept read their entities) …
+// no name given, or this part yields no row and reads nothing (a WHERE after the MATCH would scan first)
+UNWIND CASE WHEN $group IS NULL AND $addressee IS NULL THEN [true] ELSE [] END AS unnamed
 MATCH (f:Fact {predicate: 'CALLED_FOR_DESIGNATION'})
-WHERE $group IS NULL AND $addressee IS NULL
 WITH f ORDER BY f.object_name, f.subject_name LIMIT $limit
 MATCH (f)-[:FACT_SUBJECT]->(caller:Entity), (f)-[:FACT_OBJECT]->(g:Entity)
 RETURN caller.name AS caller, f.addressees AS addressees, g.name AS group,
@@ -36,8 +37,10 @@ UNION ALL
 // … only an addressee named: every call, those that urged it kept
 OPTIONAL MATCH (:Name {key: toLower($addressee)})-[:NAMES]->(to:Entity) WHERE $group IS NULL
 WITH collect(to.key) AS urged
+// no addressee found: no row, so the facts are not read
+UNWIND CASE WHEN size(urged) > 0 THEN [urged] ELSE [] END AS urged_keys
 MATCH (f:Fact {predicate: 'CALLED_FOR_DESIGNATION'})
-WITH f, size([k IN urged WHERE k IN f.addressee_keys]) AS urged_here
+WITH f, size([k IN urged_keys WHERE k IN f.addressee_keys]) AS urged_here
 WHERE urged_here > 0
 WITH f ORDER BY f.object_name, f.subject_name LIMIT $limit
 MATCH (f)-[:FACT_SUBJECT]->(caller:Entity), (f)-[:FACT_OBJECT]->(g:Entity)

@@ -12,8 +12,9 @@
 // columns: country string, group string, first_date date, articles int, outlets int, sources list
 // three parts, one for each way of asking, so each reads only what it needs: no name given, every
 // designation by a country sorted on the fact's own copies of the names …
+// no name given, or this part yields no row and reads nothing (a WHERE after the MATCH would scan first)
+UNWIND CASE WHEN $country IS NULL AND $group IS NULL THEN [true] ELSE [] END AS unnamed
 MATCH (f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_SUBJECT]->(:Country)
-WHERE $country IS NULL AND $group IS NULL
 WITH f ORDER BY f.subject_name, f.object_name LIMIT $limit
 MATCH (f)-[:FACT_SUBJECT]->(country:Country), (f)-[:FACT_OBJECT]->(g:Entity)
 RETURN country.name AS country, g.name AS group, f.first_date AS first_date, f.articles AS articles,

@@ -10,8 +10,9 @@
 // columns: person string, organization string, role string, roles list, former bool, since date, until string, sources list
 // three parts, one for each way of asking, so each reads only what it needs: no name given, every
 // LEADS fact sorted on its own copies of the names (only the rows kept read their entities) …
+// no name given, or this part yields no row and reads nothing (a WHERE after the MATCH would scan first)
+UNWIND CASE WHEN $person IS NULL AND $organization IS NULL THEN [true] ELSE [] END AS unnamed
 MATCH (f:Fact {predicate: 'LEADS'})
-WHERE $person IS NULL AND $organization IS NULL
 WITH f ORDER BY f.object_name, f.former, f.subject_name LIMIT $limit
 MATCH (f)-[:FACT_SUBJECT]->(p:Entity), (f)-[:FACT_OBJECT]->(o:Entity)
 RETURN p.name AS person, o.name AS organization, head(f.roles) AS role, f.roles AS roles,

@@ -20,4 +20,5 @@ CREATE INDEX FOR (n:Entity) ON (n.name);
 CREATE INDEX FOR (n:Entity) ON (n.type);
 CREATE INDEX FOR (n:Fact) ON (n.predicate);
 CREATE INDEX FOR (n:Fact) ON (n.contradicted);
+CREATE INDEX FOR (n:Fact) ON (n.outlet_count);
 CALL db.idx.fulltext.createNodeIndex('Entity', 'name');

@@ -13,5 +13,6 @@ CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name);
 CREATE INDEX entity_type IF NOT EXISTS FOR (n:Entity) ON (n.type);
 CREATE INDEX fact_predicate IF NOT EXISTS FOR (n:Fact) ON (n.predicate);
 CREATE INDEX fact_contradicted IF NOT EXISTS FOR (n:Fact) ON (n.contradicted);
+CREATE INDEX fact_outlet_count IF NOT EXISTS FOR (n:Fact) ON (n.outlet_count);
 CREATE FULLTEXT INDEX entity_name_text IF NOT EXISTS FOR (n:Entity) ON EACH [n.name];
 // kg's writer lock is a lease on the (:Schema {id: 'kg'}) node (TAKE_LEASE in kg/store.py)
