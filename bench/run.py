@@ -248,12 +248,12 @@ def _sample(read) -> dict[str, Any]:
     def top(cypher: str) -> str:
         return read(cypher + " RETURN x, count(*) AS n ORDER BY n DESC, x LIMIT 1")[0]["x"]
 
-    group = top("MATCH (:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})<-[:OF]-(:Claim)-[:OBJECT]->(g:Organization) "
+    group = top("MATCH (g:Organization)<-[:FACT_OBJECT]-(:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})<-[:OF]-(:Claim) "
                 "WHERE NOT (g)-[:AGENCY_OF]->() WITH g.name AS x")
     return {
         "group": group, "entity": group, "object": group, "organization": group, "text": group[:4].lower(),
         "country": "United States", "subject": "United States", "addressee": "United Kingdom",
-        "person": top("MATCH (:Fact {predicate: 'LEADS'})<-[:OF]-(:Claim)-[:SUBJECT]->(p:Person) WITH p.name AS x"),
+        "person": top("MATCH (p:Person)<-[:FACT_SUBJECT]-(:Fact {predicate: 'LEADS'})<-[:OF]-(:Claim) WITH p.name AS x"),
         "article": top("MATCH (a:Article) WITH a.id AS x"),
         "predicate": "DESIGNATED_AS_TERRORIST", "depth": 3, "min_outlets": 3,
     }

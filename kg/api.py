@@ -44,8 +44,7 @@ KNOWN_ENTITIES = ("MATCH (e:Entity) WHERE e.key CONTAINS ':' "
                   "RETURN e.key AS key, e.type AS type, e.name AS name, e.aliases AS aliases")
 INCOMPLETE_CLAIMS = """
 MATCH (c:Claim)
-WHERE NOT (c)-[:SUBJECT]->(:Entity) OR NOT (c)-[:OBJECT]->(:Entity) OR NOT (:Article)-[:STATES]->(c)
-   OR NOT (c)-[:OF]->(:Fact)
+WHERE NOT (:Article)-[:STATES]->(c) OR NOT (c)-[:OF]->(:Fact)
 RETURN c.id AS id ORDER BY id
 """
 FACTS_MISCOUNTED = """

@@ -16,11 +16,14 @@ from .resources import schema
 from .store import Store
 
 CLAIMS = """
-MATCH (a:Article)-[:STATES]->(c:Claim)-[:SUBJECT]->(s:Entity), (c)-[:OBJECT]->(o:Entity)
+MATCH (a:Article)-[:STATES]->(c:Claim)-[:OF]->(f:Fact)-[:FACT_OBJECT]->(o:Entity)
+MATCH (f)-[:FACT_SUBJECT]->(fs:Entity)
+// a claim's subject is its fact's, unless it names a body acting for that state (kg/write.py)
+OPTIONAL MATCH (c)-[:SUBJECT]->(own:Entity)
+WITH a, c, f, o, coalesce(own, fs) AS s
 OPTIONAL MATCH (c)-[:ADDRESSEE]->(to:Entity)
 OPTIONAL MATCH (c)-[:SPEAKER]->(by:Entity)
 OPTIONAL MATCH (c)-[:AUTHORITY]->(body:Entity)
-OPTIONAL MATCH (c)-[:OF]->(f:Fact)
 RETURN c.id AS id, f.predicate AS predicate,
        {name: s.name, type: s.type, id: s.id} AS subject, {name: o.name, type: o.type, id: o.id} AS object,
        a.id AS article, a.outlet AS outlet, c.date AS date, c.date_precision AS date_precision,

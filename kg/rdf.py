@@ -40,13 +40,16 @@ MATCH (:Name {key: toLower($name)})-[:NAMES]->(e:Entity)
 RETURN e.key AS key, e.id AS id
 """
 _CLAIMS = """
-MATCH (a:Article)-[:STATES]->(c:Claim)-[:SUBJECT]->(s:Entity), (c)-[:OBJECT]->(o:Entity)
+MATCH (a:Article)-[:STATES]->(c:Claim)-[:OF]->(f:Fact)-[:FACT_OBJECT]->(o:Entity)
 WHERE $article IS NULL OR a.id = $article
+MATCH (f)-[:FACT_SUBJECT]->(fs:Entity)
+// a claim's predicate, object and fact key are its fact's, and its subject too unless it names a body
+// acting for that state; its extractor is its article's (kg/write.py)
+OPTIONAL MATCH (c)-[:SUBJECT]->(own:Entity)
+WITH a, c, f, o, coalesce(own, fs) AS s
 OPTIONAL MATCH (c)-[r:ADDRESSEE|SPEAKER|AUTHORITY]->(x:Entity)
-WITH a, c, s, o, collect({role: type(r), id: x.id, key: x.key}) AS others
+WITH a, c, f, s, o, collect({role: type(r), id: x.id, key: x.key}) AS others
 WHERE $keys IS NULL OR s.key IN $keys OR o.key IN $keys OR size([x IN others WHERE x.key IN $keys]) > 0
-// a claim's predicate and fact key are its fact's, its extractor its article's (kg/write.py)
-OPTIONAL MATCH (c)-[:OF]->(f:Fact)
 RETURN c AS claim, f.predicate AS predicate, f.key AS fact, a.extractor AS extractor,
        a.id AS article, s.id AS subject, o.id AS object, others
 ORDER BY c.id, a.id

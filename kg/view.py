@@ -64,11 +64,10 @@ def build(store: Store, entity: str | None = None, query: str | None = None,
     elif query is not None:
         keys, scope, total = _query_entities(store, query, params or {})
     else:
-        total = store.read("MATCH (e:Entity) WHERE NOT $claims_only OR (e)<-[:SUBJECT|OBJECT]-(:Claim) "
+        total = store.read(f"MATCH (e:Entity) WHERE NOT $claims_only OR {HAS_CLAIMS} "
                            "RETURN count(e) AS n", {"claims_only": claims_only})[0]["n"]
         keys = [r["key"] for r in store.read(
-            "MATCH (e:Entity) OPTIONAL MATCH (e)<-[:SUBJECT|OBJECT]-(c:Claim) "
-            "WITH e, count(DISTINCT c) AS claims WHERE claims > 0 OR NOT $claims_only "
+            "MATCH (e:Entity) " + COUNT_CLAIMS + "WITH e, claims WHERE claims > 0 OR NOT $claims_only "
             "RETURN e.key AS key ORDER BY claims DESC, key LIMIT $limit",
             {"limit": limit, "claims_only": claims_only})]
         scope = "the whole graph"
@@ -89,10 +88,22 @@ def build(store: Store, entity: str | None = None, query: str | None = None,
     return view
 
 
+# A claim's object is its fact's, and its subject too unless the claim names a body acting for that
+# state (kg/write.py): the claims about an entity are those of the facts it is the object of, those of
+# the facts it is the subject of that name no body, and those naming it as the body.
+HAS_CLAIMS = "((e)<-[:FACT_SUBJECT|FACT_OBJECT]-(:Fact) OR (e)<-[:SUBJECT]-(:Claim))"
+COUNT_CLAIMS = """OPTIONAL MATCH (e)<-[:FACT_OBJECT]-(:Fact)<-[:OF]-(c1:Claim)
+WITH e, count(DISTINCT c1) AS objects
+OPTIONAL MATCH (e)<-[:FACT_SUBJECT]-(:Fact)<-[:OF]-(c2:Claim) WHERE NOT (c2)-[:SUBJECT]->()
+WITH e, objects, count(DISTINCT c2) AS subjects
+OPTIONAL MATCH (e)<-[:SUBJECT]-(c3:Claim)
+WITH e, objects + subjects + count(DISTINCT c3) AS claims
+"""
+
+
 def _resolve(store: Store, name: str) -> dict[str, Any]:
-    rows = store.read("MATCH (:Name {key: toLower($name)})-[:NAMES]->(e:Entity) "
-                      "OPTIONAL MATCH (e)<-[:SUBJECT|OBJECT]-(c:Claim) "
-                      "RETURN e.key AS key, e.name AS name, count(DISTINCT c) AS claims ORDER BY claims DESC, key",
+    rows = store.read("MATCH (:Name {key: toLower($name)})-[:NAMES]->(e:Entity) " + COUNT_CLAIMS +
+                      "RETURN e.key AS key, e.name AS name, claims ORDER BY claims DESC, key",
                       {"name": name})
     if rows:
         return rows[0]
@@ -106,7 +117,7 @@ def _resolve(store: Store, name: str) -> dict[str, Any]:
 def _with_claims(store: Store, keys: list[str]) -> list[str]:
     """`keys` without the entities no claim is about, in the same order."""
     with_claims = {r["key"] for r in store.read(
-        "MATCH (e:Entity)<-[:SUBJECT|OBJECT]-(:Claim) WHERE e.key IN $keys RETURN DISTINCT e.key AS key",
+        f"MATCH (e:Entity) WHERE e.key IN $keys AND {HAS_CLAIMS} RETURN e.key AS key",
         {"keys": keys})}
     return [k for k in keys if k in with_claims]
 
@@ -120,7 +131,11 @@ def _neighbourhood(store: Store, name: str, depth: int, limit: int) -> tuple[lis
         if not frontier:
             break
         found = store.read(
-            "MATCH (e:Entity)<-[:SUBJECT|OBJECT]-(:Claim)-[:SUBJECT|OBJECT]->(o:Entity) WHERE e.key IN $keys "
+            "MATCH (e:Entity)<-[:FACT_SUBJECT|FACT_OBJECT]-(:Fact)-[:FACT_SUBJECT|FACT_OBJECT]->(o:Entity) "
+            "WHERE e.key IN $keys RETURN DISTINCT o.key AS key UNION "
+            "MATCH (e:Entity)<-[:SUBJECT]-(:Claim)-[:OF]->(:Fact)-[:FACT_OBJECT]->(o:Entity) WHERE e.key IN $keys "
+            "RETURN DISTINCT o.key AS key UNION "
+            "MATCH (e:Entity)<-[:FACT_OBJECT]-(:Fact)<-[:OF]-(:Claim)-[:SUBJECT]->(o:Entity) WHERE e.key IN $keys "
             "RETURN DISTINCT o.key AS key UNION "
             "MATCH (e:Entity)-[:AGENCY_OF]-(o:Entity) WHERE e.key IN $keys RETURN DISTINCT o.key AS key",
             {"keys": frontier})
@@ -156,9 +171,8 @@ def _query_entities(store: Store, name: str, params: dict[str, Any]) -> tuple[li
 
 
 def _nodes(store: Store, keys: list[str]) -> list[dict[str, Any]]:
-    rows = store.read("MATCH (e:Entity) WHERE e.key IN $keys "
-                      "OPTIONAL MATCH (e)<-[:SUBJECT|OBJECT]-(c:Claim) "
-                      "RETURN e AS entity, count(DISTINCT c) AS claims", {"keys": keys})
+    rows = store.read("MATCH (e:Entity) WHERE e.key IN $keys " + COUNT_CLAIMS +
+                      "RETURN e AS entity, claims", {"keys": keys})
     order = {key: i for i, key in enumerate(keys)}
     nodes = []
     for row in sorted(rows, key=lambda r: order[r["entity"]["key"]]):
@@ -174,9 +188,10 @@ def _nodes(store: Store, keys: list[str]) -> list[dict[str, Any]]:
 def _edges(store: Store, keys: list[str]) -> list[dict[str, Any]]:
     """Claims among the drawn entities, one edge per subject/predicate/object listing every source."""
     rows = store.read(
-        "MATCH (a:Article)-[:STATES]->(c:Claim)-[:SUBJECT]->(s:Entity), (c)-[:OBJECT]->(o:Entity) "
-        "WHERE s.key IN $keys AND o.key IN $keys "
-        "MATCH (c)-[:OF]->(f:Fact) "  # a claim's predicate is its fact's
+        "MATCH (o:Entity) WHERE o.key IN $keys WITH o "
+        "MATCH (o)<-[:FACT_OBJECT]-(f:Fact)<-[:OF]-(c:Claim)<-[:STATES]-(a:Article), (f)-[:FACT_SUBJECT]->(fs:Entity) "
+        "OPTIONAL MATCH (c)-[:SUBJECT]->(own:Entity) "
+        "WITH a, c, f, o, coalesce(own, fs) AS s WHERE s.key IN $keys "
         "OPTIONAL MATCH (c)-[:SPEAKER]->(sp:Entity) OPTIONAL MATCH (c)-[:ADDRESSEE]->(ad:Entity) "
         "RETURN s.key AS subject, o.key AS object, f.predicate AS predicate, c.evidence AS evidence, "
         "c.date AS date, c.role AS role, sp.name AS speaker, ad.name AS addressee, a.id AS article, "

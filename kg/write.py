@@ -25,7 +25,7 @@ SOURCES_KEPT = 20  # article ids a Fact lists; `claim-sources` gives them all
 # the claims' and facts' memory. Neo4j has no such function and runs these statements without it
 # (kg/store.py). Evidence is not interned: one sentence rarely gives many claims outside copies.
 # an entity nothing refers to any more (Fact nodes refer through FACT_SUBJECT/FACT_OBJECT)
-ORPHAN = ("NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-() "
+ORPHAN = ("NOT (e)<-[:MENTIONS]-() AND NOT (e)<-[:SUBJECT|ADDRESSEE|SPEAKER|AUTHORITY]-() "
           "AND NOT (e)<-[:FACT_SUBJECT|FACT_OBJECT]-() AND NOT (e)<-[:AGENCY_OF]-()")
 # every name an entity answers to, lower-cased: what queries look names up in, through its Name nodes.
 # A list, not one joined string: FalkorDB 4.16.3 crashed (SIGSEGV) when batches rewrote a string property
@@ -78,20 +78,18 @@ PLAIN_REASONS = ("""[f IN coalesce(m.forms, [e.name]) | CASE WHEN e.key CONTAINS
                  """%(q)s + ' (no list knows it)' ELSE 'gazetteer alias ' + %(q)s END]"""
                  % {"q": """(CASE WHEN f CONTAINS "'" AND NOT f CONTAINS '"' THEN '"' + f + '"' """
                          """ELSE "'" + f + "'" END)"""})
-# A claim's predicate and fact key are its Fact's, its modality its predicate's (schema.toml), its
-# extractor its article's: none is copied on the claim. Written after the facts, linked to its fact
-# here, so no statement looks a claim up by id (Claim.id has no index). A value absent is null: not
-# stored.
+# A claim's predicate, object and fact key are its Fact's, and so is its subject unless a government
+# body's act counts for its state (then the claim's own SUBJECT link names the body: LINK_CLAIM_ROLE);
+# its modality is its predicate's (schema.toml), its extractor its article's: none is copied on the
+# claim. Written after the facts, linked to its fact here, so no statement looks a claim up by id
+# (Claim.id has no index). A value absent is null: not stored.
 CREATE_CLAIMS = """
 UNWIND $claims AS row
-MATCH (a:Article {id: row.article}), (s:Entity {key: row.subject}), (o:Entity {key: row.object}),
-      (f:Fact {key: row.fact})
+MATCH (a:Article {id: row.article}), (f:Fact {key: row.fact})
 CREATE (a)-[:STATES]->(c:Claim {id: row.id})
 SET c.evidence = row.evidence, c.start = row.start, c.confidence = row.confidence, c.former = row.former,
     c.rule = intern(row.rule), c.role = intern(row.role), c.date = intern(row.date),
     c.date_precision = intern(row.date_precision), c.date_text = intern(row.date_text), c.until = intern(row.until)
-CREATE (c)-[:SUBJECT]->(s)
-CREATE (c)-[:OBJECT]->(o)
 CREATE (c)-[:OF]->(f)
 """
 # A Fact is one (predicate, subject, object) however many articles state it, with running counts,
@@ -236,9 +234,11 @@ DETACH DELETE e
 REFERRED_ENTITIES = """
 UNWIND $ids AS id
 MATCH (:Article {id: id})-[:MENTIONS|STATES]->(x)
-OPTIONAL MATCH (x)-[:SUBJECT|OBJECT|ADDRESSEE|SPEAKER|AUTHORITY]->(y:Entity)
-WITH id, CASE WHEN x:Entity THEN x ELSE y END AS e
-MATCH (e:Entity)
+OPTIONAL MATCH (x)-[:SUBJECT|ADDRESSEE|SPEAKER|AUTHORITY]->(y:Entity)
+OPTIONAL MATCH (x)-[:OF]->(:Fact)-[:FACT_SUBJECT|FACT_OBJECT]->(z:Entity)
+WITH id, x, collect(y) + collect(z) AS referred
+UNWIND CASE WHEN x:Entity THEN [x] ELSE referred END AS e
+WITH DISTINCT id, e
 OPTIONAL MATCH (e)-[:AGENCY_OF]->(state:Entity)
 RETURN DISTINCT id, e.key AS key, state.key AS state
 """
@@ -339,7 +339,7 @@ def _count(facts: dict[str, dict], r: Analysis, c: Claim) -> str:
 def _claim_row(article: Article, c: Claim, cid: str, fact: str) -> dict:
     """A claim stores no `end` (its evidence ends it: start + length) and `former` only when true:
     readers take `coalesce(c.former, false)` (two properties of every claim, ~15% of their memory)."""
-    return {"id": cid, "article": article.id, "subject": c.subject, "object": c.object, "fact": fact,
+    return {"id": cid, "article": article.id, "fact": fact,
             "evidence": c.evidence, "start": c.start, "confidence": c.confidence, "rule": c.rule, "role": c.role,
             "former": c.former or None, "date": c.date, "date_precision": c.date_precision,
             "date_text": c.date_text, "until": c.until}
@@ -390,8 +390,11 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
                              "reasons": None if _plain(key, distinct, reasons) else reasons})
         for c in r.claims:
             cid = claim_id(r.article.id, c)
-            claims.append(_claim_row(r.article, c, cid, _count(facts, r, c)))
-            for rel, key in (("ADDRESSEE", c.addressee), ("SPEAKER", c.speaker), ("AUTHORITY", c.authority)):
+            fact = _count(facts, r, c)
+            claims.append(_claim_row(r.article, c, cid, fact))
+            own_subject = c.subject if c.subject != facts[fact]["subject"] else None  # a body acting for its state
+            for rel, key in (("SUBJECT", own_subject), ("ADDRESSEE", c.addressee), ("SPEAKER", c.speaker),
+                             ("AUTHORITY", c.authority)):
                 if key:
                     links[rel].append({"article": r.article.id, "claim": cid, "entity": key})
     if mentions:
@@ -399,7 +402,7 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
     if claims:
         out.append((MERGE_FACTS % SOURCES_KEPT, {"facts": list(facts.values())}))
         out.append((CREATE_CLAIMS, {"claims": claims}))
-    for rel in ("ADDRESSEE", "SPEAKER", "AUTHORITY"):
+    for rel in ("SUBJECT", "ADDRESSEE", "SPEAKER", "AUTHORITY"):
         if links[rel]:
             out.append((LINK_CLAIM_ROLE % rel, {"links": links[rel]}))
     # new spellings and reasons are merged into each entity's sorted lists, at a cost that does not

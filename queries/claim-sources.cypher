@@ -27,7 +27,10 @@ WITH s, body, reduce(acc = [0, []], x IN facts |
        CASE WHEN NOT body AND acc[0] >= $limit THEN acc ELSE [acc[0] + x[0].articles, acc[1] + [x]] END)[1] AS needed
 UNWIND needed AS x
 WITH s, body, x[0] AS f, x[1] AS o
-MATCH (f)<-[:OF]-(c:Claim)-[:SUBJECT]->(cs:Entity)
+MATCH (f)<-[:OF]-(c:Claim), (f)-[:FACT_SUBJECT]->(fs:Entity)
+// a claim's subject is its fact's unless it names a body acting for that state
+OPTIONAL MATCH (c)-[:SUBJECT]->(own:Entity)
+WITH s, body, f, o, c, coalesce(own, fs) AS cs
 WHERE NOT body OR cs = s
 MATCH (a:Article)-[:STATES]->(c)
 // order and cut on the sort keys alone, then read the rest for the rows kept

@@ -1,8 +1,9 @@
 """The engine keeps the graph in memory, so claims and mentions store only what they cannot reach
-(schema v5): a claim's predicate, fact key, modality and extractor come from its fact, its
-predicate and its article; a mention stores its forms and count only when they are not the usual
-ones, and its merge reasons only when its forms do not give them. What readers get is what they got
-when each claim and mention carried them."""
+(schema v5, v6): a claim's predicate, fact key, object, modality and extractor come from its fact,
+its predicate and its article, and its subject from its fact unless a body acted for its state; a
+mention stores its forms and count only when they are not the usual ones, and its merge reasons
+only when its forms do not give them. What readers get is what they got when each claim and
+mention carried them."""
 from __future__ import annotations
 
 from conftest import EXAMPLES
@@ -24,6 +25,19 @@ def test_a_claim_stores_neither_predicate_modality_fact_nor_extractor_and_the_ex
         assert claim["predicate"] == facts[claim["id"]]["predicate"]
         assert claim["modality"] == schema()["predicates"][claim["predicate"]]["modality"]
         assert claim["extractor"] == facts[claim["id"]]["extractor"]
+
+
+def test_a_claim_links_its_own_subject_only_when_a_body_acted_for_its_state(graph, tmp_path):
+    (tmp_path / "bans.txt").write_text("The Home Office proscribed the Silver Hand Society in 2019.\n\n"
+                                       "Canada listed the Quds Force as a terrorist entity in 2012.\n")
+    graph.ingest([tmp_path])
+    assert not graph.store.read("MATCH (:Claim)-[r:OBJECT]->() RETURN r")
+    own = graph.store.read("MATCH (c:Claim)-[:SUBJECT]->(body:Entity), (c)-[:OF]->(f:Fact)-[:FACT_SUBJECT]->(state) "
+                           "RETURN body.name AS body, state.name AS state")
+    assert own == [{"body": "Home Office", "state": "United Kingdom"}]
+    exported = {(c["subject"]["name"], c["predicate"], c["object"]["name"]) for c in graph.claims()}
+    assert exported == {("Home Office", "DESIGNATED_AS_TERRORIST", "Silver Hand Society"),
+                        ("Canada", "DESIGNATED_AS_TERRORIST", "Quds Force")}
 
 
 def test_a_mention_of_an_entity_by_its_name_once_stores_nothing(graph, tmp_path):

@@ -81,7 +81,9 @@ MATCH (a:Article {id: '2021-06-uk-debate'}), (mp:Entity {id: 'person-tom-ashdown
 MERGE (f:Fact {key: 'CALLED_FOR_DESIGNATION|' + mp.key + '|' + g.key}) ON CREATE SET f.predicate = 'CALLED_FOR_DESIGNATION'
 CREATE (a)-[:STATES]->(c:Claim {id: 'call-1',
         evidence: 'Ashdown urged the Home Office to proscribe the IRGC.', start: 0, end: 52, confidence: 0.8}),
-       (c)-[:SUBJECT]->(mp), (c)-[:SPEAKER]->(mp), (c)-[:ADDRESSEE]->(body), (c)-[:OBJECT]->(g), (c)-[:OF]->(f)
+       (c)-[:SPEAKER]->(mp), (c)-[:ADDRESSEE]->(body), (c)-[:OF]->(f)
+MERGE (f)-[:FACT_SUBJECT]->(mp)
+MERGE (f)-[:FACT_OBJECT]->(g)
 """
 
 

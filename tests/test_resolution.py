@@ -89,7 +89,7 @@ def test_a_listed_groups_lists_show_in_its_profile(home_graph):
     home_graph.ingest([FIXTURES / "queries-corpus"])
     profile = home_graph.query("group-profile", group="IRGC")[0]
     assert "US Foreign Terrorist Organizations (since 2019-04-15)" in profile["lists"]
-    assert not home_graph.store.read("MATCH (a:Article)-[:STATES]->(c:Claim)-[:OBJECT]->(:Entity {key: 'irgc'}) "
+    assert not home_graph.store.read("MATCH (a:Article)-[:STATES]->(c:Claim)-[:OF]->(:Fact)-[:FACT_OBJECT]->(:Entity {key: 'irgc'}) "
                                      "WHERE a.extractor STARTS WITH 'list' RETURN c")
 
 
@@ -195,8 +195,8 @@ def test_a_known_persons_surname_with_another_given_name_is_another_person(home_
                                    "RETURN e.key AS key, e.aliases AS aliases, count(a) AS articles")
     assert bakers == [{"key": "person:hussein-nasrallah", "aliases": ["Hussein Nasrallah", "Nasrallah"], "articles": 2}]
     assert not home_graph.store.read("MATCH (e:Entity {key: 'hassan-nasrallah'}) RETURN e")
-    leaders = home_graph.store.read("MATCH (c:Claim)-[:OF]->(:Fact {predicate: 'LEADS'}), (c)-[:SUBJECT]->(s), "
-                                    "(c)-[:OBJECT]->(o) RETURN s.name AS leader, o.name AS club")
+    leaders = home_graph.store.read("MATCH (:Claim)-[:OF]->(f:Fact {predicate: 'LEADS'}), (f)-[:FACT_SUBJECT]->(s), "
+                                    "(f)-[:FACT_OBJECT]->(o) RETURN s.name AS leader, o.name AS club")
     assert leaders == [{"leader": "Mojtaba Khamenei", "club": "Saffron Kite Club"}]
 
 
@@ -231,8 +231,8 @@ def test_an_aka_in_a_later_article_keeps_the_group_one_node(home_graph):
     rows = home_graph.store.read("MATCH (e:Entity) WHERE 'northwind gate network' IN e.lookup "
                                  "RETURN e.name AS name, e.aliases AS aliases")
     assert rows == [{"name": "Northwind Gate Network", "aliases": ["Lantern Brotherhood", "NGN", "Northwind Gate Network"]}]
-    designated = home_graph.store.read("MATCH (c:Claim)-[:OF]->(:Fact {predicate: 'DESIGNATED_AS_TERRORIST'}), "
-                                       "(c)-[:OBJECT]->(g) RETURN g.name AS group")
+    designated = home_graph.store.read("MATCH (:Claim)-[:OF]->(f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'}), "
+                                       "(f)-[:FACT_OBJECT]->(g) RETURN g.name AS group")
     assert designated == [{"group": "Northwind Gate Network"}]
 
 
@@ -242,6 +242,6 @@ def test_a_state_or_demonym_inside_a_groups_name_does_not_cut_it(home_graph):
         "MATCH (e:Organization) RETURN e.name AS name, e.aliases AS aliases")}
     assert "Southern Liberation Front of Chile" in names and "Southern Liberation Front" not in names
     assert names["Russian Coastal Ferries"] == ["RCF", "Russian Coastal Ferries"]  # the acronym tells where the name starts
-    banned = home_graph.store.read("MATCH (c:Claim)-[:SUBJECT]->(b), (c)-[:OBJECT]->(g), (b)-[:AGENCY_OF]->(s) "
-                                   "RETURN b.name AS body, s.name AS state, g.name AS group")
+    banned = home_graph.store.read("MATCH (c:Claim)-[:SUBJECT]->(b), (c)-[:OF]->(:Fact)-[:FACT_OBJECT]->(g), "
+                                   "(b)-[:AGENCY_OF]->(s) RETURN b.name AS body, s.name AS state, g.name AS group")
     assert banned == [{"body": "Interior Ministry of Chile", "state": "Chile", "group": "Southern Liberation Front of Chile"}]
