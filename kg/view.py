@@ -97,7 +97,8 @@ WITH e, count(DISTINCT c1) AS objects
 OPTIONAL MATCH (e)<-[:FACT_SUBJECT]-(:Fact)<-[:OF]-(c2:Claim) WHERE NOT (c2)-[:SUBJECT]->()
 WITH e, objects, count(DISTINCT c2) AS subjects
 OPTIONAL MATCH (e)<-[:SUBJECT]-(c3:Claim)
-WITH e, objects + subjects + count(DISTINCT c3) AS claims
+WITH e, objects, subjects, count(DISTINCT c3) AS own
+WITH e, objects + subjects + own AS claims
 """
 
 
