@@ -146,6 +146,18 @@ MATCH (f:Fact {key: row.key})
 OPTIONAL MATCH (other:Fact {key: row.other})
 SET f.contradicted = other IS NOT NULL
 """
+# A designated group's designators, as `designation-matrix` lists them, kept on the group when its
+# designation facts come or go: the matrix reads one node per group, not every designation fact.
+REFRESH_DESIGNATIONS = """
+UNWIND $keys AS key
+MATCH (g:Entity {key: key})
+OPTIONAL MATCH (g)<-[:FACT_OBJECT]-(f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_SUBJECT]->(d:Entity)
+WITH g, d, f ORDER BY d.name
+WITH g, collect(DISTINCT d.name) AS designators, toInteger(sum(f.articles)) AS statements
+SET g.designators = CASE WHEN size(designators) > 0 THEN designators END,
+    g.designated_by = CASE WHEN size(designators) > 0 THEN size(designators) END,
+    g.designation_statements = CASE WHEN size(designators) > 0 THEN statements END
+"""
 LINK_CLAIM_ROLE = """
 UNWIND $links AS row
 MATCH (:Article {id: row.article})-[:STATES]->(c:Claim {id: row.claim}), (e:Entity {key: row.entity})
@@ -277,8 +289,15 @@ def references_of(store: Store, ids: list[str]) -> dict[str, References]:
     return found
 
 
+def _after_facts(keys: set[str]) -> list[tuple[str, dict]]:
+    """What depends on these (added, recounted or removed) facts: contradiction marks and the
+    designators kept on groups."""
+    groups = sorted({key.split("|", 2)[2] for key in keys if key.startswith("DESIGNATED_AS_TERRORIST|")})
+    return _mark_contradicted(keys) + ([(REFRESH_DESIGNATIONS, {"keys": groups})] if groups else [])
+
+
 def _mark_contradicted(keys: set[str]) -> list[tuple[str, dict]]:
-    """Re-mark the facts these (added, recounted or removed) facts can contradict or be contradicted by."""
+    """Re-mark the facts these facts can contradict or be contradicted by."""
     rows = []
     for key in sorted(keys):
         predicate, pair = key.split("|", 1)
@@ -420,7 +439,7 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
                                            for k, (f, r, a) in sorted(added.items())]}))
     if replaced.facts:
         out.append((RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(replaced.facts)}))
-    out += _mark_contradicted(set(facts) | replaced.facts)
+    out += _after_facts(set(facts) | replaced.facts)
     if replaced.entities:
         out.append((REFRESH_ENTITIES, {"keys": sorted(replaced.entities)}))
         out.append((COUNT_MENTIONS, {"keys": sorted(replaced.entities)}))
@@ -530,7 +549,7 @@ def _retract(store: Store, ids: list[str], gone: References) -> None:
     keys = sorted(gone.entities)
     store.write([(CLEAR_ARTICLES, {"ids": ids}), (DELETE_MENTIONS, {"ids": ids}),
                  ("UNWIND $ids AS id MATCH (a:Article {id: id}) DETACH DELETE a", {"ids": ids}),
-                 (RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(gone.facts)}), *_mark_contradicted(gone.facts),
+                 (RECOUNT_FACTS % SOURCES_KEPT, {"keys": sorted(gone.facts)}), *_after_facts(gone.facts),
                  *_delete_orphans(keys), (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys}),
                  *_names(keys)])
 
@@ -552,6 +571,7 @@ def recount(store: Store, facts: list[str], entities: list[str], chunk: int = 50
     for start in range(0, max(len(facts), len(entities)), chunk):
         keys = entities[start:start + chunk]
         store.write([(RECOUNT_FACTS % SOURCES_KEPT, {"keys": facts[start:start + chunk]}),
+                     *_after_facts(set(facts[start:start + chunk])),
                      (REFRESH_ENTITIES, {"keys": keys}), (COUNT_MENTIONS, {"keys": keys}), *_names(keys)])
     # twice, over the whole graph: a state is an orphan only once the bodies linked to it have gone
     store.write([(f"MATCH (e:Entity)<-[r:NAMES]-(n:Name) WHERE {ORPHAN}" + _DROP_LINKS, {}),

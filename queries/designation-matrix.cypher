@@ -4,8 +4,10 @@
 // description: `statements` counts, over its designators, the articles stating each designation.
 // example: kg query designation-matrix
 // columns: group string, designated_by int, countries list, statements int
-MATCH (f:Fact {predicate: 'DESIGNATED_AS_TERRORIST'})-[:FACT_SUBJECT]->(designator:Entity), (f)-[:FACT_OBJECT]->(g:Entity)
-WITH g, designator, f ORDER BY designator.name
-WITH g, collect(DISTINCT designator.name) AS designators, toInteger(sum(f.articles)) AS statements
-RETURN g.name AS group, size(designators) AS designated_by, designators AS countries, statements
+// read from the groups: the writer keeps each designated group's designators (names in order) and
+// the articles stating its designations, as its designation facts come and go
+MATCH (g:Entity)
+WHERE g.designated_by > 0
+RETURN g.name AS group, g.designated_by AS designated_by, g.designators AS countries,
+       g.designation_statements AS statements
 ORDER BY designated_by DESC, group

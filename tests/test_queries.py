@@ -132,6 +132,17 @@ def test_every_canned_query_answers_over_the_corpus(corpus):
     assert [r["article"] for r in q("mentions", entity="quds force", limit=1)] == ["2022-03-haniyeh-visit"]
 
 
+def test_the_designation_matrix_follows_designations_as_articles_come_and_go(corpus):
+    def quds() -> dict:
+        return by(corpus.query("designation-matrix"), "group")["Quds Force",]
+
+    assert (quds()["countries"], quds()["designated_by"], quds()["statements"]) == (["Canada"], 1, 1)
+    corpus.ingest([FIXTURES / "designation-matrix"])
+    assert (quds()["countries"], quds()["designated_by"], quds()["statements"]) == (["Canada", "United States"], 2, 2)
+    corpus.remove(["2012-12-canada-lists-quds"])
+    assert (quds()["countries"], quds()["designated_by"], quds()["statements"]) == (["United States"], 1, 1)
+
+
 def test_an_undated_fact_in_the_timeline_keeps_the_words_that_dated_it(graph):
     graph.ingest([FIXTURES / "answers" / "timeline"])  # "In March, Britain banned Hezbollah …", no article date
     (ban,) = graph.query("timeline", entity="Hezbollah")
