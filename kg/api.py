@@ -162,7 +162,7 @@ class Health:
             found.append(f"{len(self.orphan_entities)} entities with no mention and no claim "
                          f"({', '.join(self.orphan_entities[:5])}): {MENDS}")
         if self.incomplete_claims:
-            found.append(f"{len(self.incomplete_claims)} claims missing their article, subject, object or fact "
+            found.append(f"{len(self.incomplete_claims)} claims missing their article or fact "
                          f"({', '.join(self.incomplete_claims[:5])}): {MENDS}")
         if self.missing_texts:
             found.append(f"{len(self.missing_texts)} articles whose text is missing from the content store "
@@ -597,7 +597,7 @@ class KnowledgeGraph:
         if health.incomplete_claims:
             self.store.write([("MATCH (c:Claim) WHERE c.id IN $ids DETACH DELETE c",  # one pass: no Claim.id index
                                {"ids": health.incomplete_claims})])
-            done.append(f"removed {len(health.incomplete_claims)} claims missing their article, subject, object or fact")
+            done.append(f"removed {len(health.incomplete_claims)} claims missing their article or fact")
         facts = [r["key"] for r in self.store.read("MATCH (f:Fact) RETURN f.key AS key ORDER BY key")]
         entities = [r["key"] for r in self.store.read("MATCH (e:Entity) RETURN e.key AS key ORDER BY key")]
         write.recount(self.store, facts, entities)

@@ -191,10 +191,12 @@ def test_doctor_finds_half_written_articles_orphans_and_broken_claims(homes):
     result = run_kg(home, "doctor")
     assert result.returncode == 1
     problems = [line for line in result.stdout.splitlines() if line.startswith("problem:")]
-    assert len(problems) == 3, result.stdout
+    assert len(problems) == 4, result.stdout
     assert "1 half-written articles (2021-06-uk-debate)" in problems[0]
-    assert "1 entities with no mention and no claim (person:nobody)" in problems[1]
-    assert "1 claims missing their article, subject, object or fact" in problems[2]
+    # the claim that lost its fact no longer counts there
+    assert "1 facts whose article counts disagree with their claims" in problems[1]
+    assert "1 entities with no mention and no claim (person:nobody)" in problems[2]
+    assert "1 claims missing their article or fact" in problems[3]
     ingest(home, EXAMPLES)  # repairs the half-written article
     assert "1 half-written" not in run_kg(home, "doctor").stdout
 
