@@ -158,6 +158,15 @@ SET g.designators = CASE WHEN size(designators) > 0 THEN designators END,
     g.designated_by = CASE WHEN size(designators) > 0 THEN size(designators) END,
     g.designation_statements = CASE WHEN size(designators) > 0 THEN statements END
 """
+# How many LEADS facts name an organisation, kept on it likewise: `leaders` lists facts in the order of
+# their organisations' names, so it reads the facts of the first organisations only.
+COUNT_LEADERS = """
+UNWIND $keys AS key
+MATCH (o:Entity {key: key})
+OPTIONAL MATCH (o)<-[:FACT_OBJECT]-(f:Fact {predicate: 'LEADS'})
+WITH o, count(f) AS facts
+SET o.leader_facts = CASE WHEN facts > 0 THEN facts END
+"""
 LINK_CLAIM_ROLE = """
 UNWIND $links AS row
 MATCH (:Article {id: row.article})-[:STATES]->(c:Claim {id: row.claim}), (e:Entity {key: row.entity})
@@ -290,10 +299,14 @@ def references_of(store: Store, ids: list[str]) -> dict[str, References]:
 
 
 def _after_facts(keys: set[str]) -> list[tuple[str, dict]]:
-    """What depends on these (added, recounted or removed) facts: contradiction marks and the
-    designators kept on groups."""
-    groups = sorted({key.split("|", 2)[2] for key in keys if key.startswith("DESIGNATED_AS_TERRORIST|")})
-    return _mark_contradicted(keys) + ([(REFRESH_DESIGNATIONS, {"keys": groups})] if groups else [])
+    """What depends on these (added, recounted or removed) facts: contradiction marks, and the
+    designators and leader counts kept on their objects."""
+    out = _mark_contradicted(keys)
+    for predicate, statement in (("DESIGNATED_AS_TERRORIST", REFRESH_DESIGNATIONS), ("LEADS", COUNT_LEADERS)):
+        objects = sorted({key.split("|", 2)[2] for key in keys if key.startswith(predicate + "|")})
+        if objects:
+            out.append((statement, {"keys": objects}))
+    return out
 
 
 def _mark_contradicted(keys: set[str]) -> list[tuple[str, dict]]:

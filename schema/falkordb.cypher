@@ -19,6 +19,7 @@ CREATE INDEX FOR (n:Article) ON (n.outlet);
 CREATE INDEX FOR (n:Entity) ON (n.name);
 CREATE INDEX FOR (n:Entity) ON (n.type);
 CREATE INDEX FOR (n:Entity) ON (n.designated_by);
+CREATE INDEX FOR (n:Entity) ON (n.leader_facts);
 CREATE INDEX FOR (n:Fact) ON (n.predicate);
 CREATE INDEX FOR (n:Fact) ON (n.contradicted);
 CREATE INDEX FOR (n:Fact) ON (n.outlet_count);

@@ -12,6 +12,7 @@ CREATE INDEX article_outlet IF NOT EXISTS FOR (n:Article) ON (n.outlet);
 CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name);
 CREATE INDEX entity_type IF NOT EXISTS FOR (n:Entity) ON (n.type);
 CREATE INDEX entity_designated_by IF NOT EXISTS FOR (n:Entity) ON (n.designated_by);
+CREATE INDEX entity_leader_facts IF NOT EXISTS FOR (n:Entity) ON (n.leader_facts);
 CREATE INDEX fact_predicate IF NOT EXISTS FOR (n:Fact) ON (n.predicate);
 CREATE INDEX fact_contradicted IF NOT EXISTS FOR (n:Fact) ON (n.contradicted);
 CREATE INDEX fact_outlet_count IF NOT EXISTS FOR (n:Fact) ON (n.outlet_count);

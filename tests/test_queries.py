@@ -143,6 +143,18 @@ def test_the_designation_matrix_follows_designations_as_articles_come_and_go(cor
     assert (quds()["countries"], quds()["designated_by"], quds()["statements"]) == (["United States"], 1, 1)
 
 
+def test_leaders_up_to_a_limit_are_the_head_of_the_whole_list_as_articles_come_and_go(corpus):
+    def heads_match() -> None:
+        everyone = corpus.query("leaders")
+        facts = corpus.store.read("MATCH (f:Fact {predicate: 'LEADS'}) RETURN count(f) AS n")[0]["n"]
+        assert len(everyone) == facts > 0 and all(corpus.query("leaders", limit=n) == everyone[:n] for n in range(1, len(everyone) + 1))
+
+    heads_match()
+    first = corpus.query("leaders", limit=1)[0]["sources"][0]
+    corpus.remove([first])
+    heads_match()
+
+
 def test_an_undated_fact_in_the_timeline_keeps_the_words_that_dated_it(graph):
     graph.ingest([FIXTURES / "answers" / "timeline"])  # "In March, Britain banned Hezbollah …", no article date
     (ban,) = graph.query("timeline", entity="Hezbollah")
