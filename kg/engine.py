@@ -289,8 +289,9 @@ def _free_port() -> int:
 
 # The allocator built into the engine (jemalloc) hands freed pages back to the system at once rather
 # than ten seconds later: facts' lists are rewritten batch after batch, and the pages they leave made
-# the engine's peak RSS 21% higher at 10,000 bench articles (311 against 258 MiB; writes some 10%
-# slower). A JE_MALLOC_CONF of the user's own is kept.
+# the engine's peak RSS 21% higher at 10,000 bench articles (311 against 258 MiB), 7% at 20,000 and
+# 1.5% at 100,000 (bench/README.md, round 5; writes some 10% slower). A JE_MALLOC_CONF of the user's
+# own is kept.
 ALLOCATOR = "dirty_decay_ms:0,muzzy_decay_ms:0"
 
 
