@@ -15,13 +15,20 @@ from xml.sax.saxutils import escape, quoteattr
 from .resources import schema
 from .store import Store
 
-CLAIMS = """
-MATCH (a:Article)-[:STATES]->(c:Claim)-[:OF]->(f:Fact)-[:FACT_OBJECT]->(o:Entity)
+
+def claim_ends(where: str = "") -> str:
+    """Cypher binding each claim `c` with its article `a`, fact `f`, subject `s` and object `o`: its
+    object is its fact's, and its subject too unless it names a body acting for that state
+    (kg/write.py). `where` filters the first MATCH."""
+    return f"""
+MATCH (a:Article)-[:STATES]->(c:Claim)-[:OF]->(f:Fact)-[:FACT_OBJECT]->(o:Entity) {where}
 MATCH (f)-[:FACT_SUBJECT]->(fs:Entity)
-// a claim's subject is its fact's, unless it names a body acting for that state (kg/write.py)
 OPTIONAL MATCH (c)-[:SUBJECT]->(own:Entity)
 WITH a, c, f, o, coalesce(own, fs) AS s
-OPTIONAL MATCH (c)-[:ADDRESSEE]->(to:Entity)
+"""
+
+
+CLAIMS = claim_ends() + """OPTIONAL MATCH (c)-[:ADDRESSEE]->(to:Entity)
 OPTIONAL MATCH (c)-[:SPEAKER]->(by:Entity)
 OPTIONAL MATCH (c)-[:AUTHORITY]->(body:Entity)
 RETURN c.id AS id, f.predicate AS predicate,

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from . import __version__
-from .export import PAGE, evidence_end, modality
+from .export import PAGE, claim_ends, evidence_end, modality
 from .errors import InputError, NotFound
 from .resources import folder
 from .store import Store
@@ -39,15 +39,8 @@ _ENTITY_KEYS = """
 MATCH (:Name {key: toLower($name)})-[:NAMES]->(e:Entity)
 RETURN e.key AS key, e.id AS id
 """
-_CLAIMS = """
-MATCH (a:Article)-[:STATES]->(c:Claim)-[:OF]->(f:Fact)-[:FACT_OBJECT]->(o:Entity)
-WHERE $article IS NULL OR a.id = $article
-MATCH (f)-[:FACT_SUBJECT]->(fs:Entity)
-// a claim's predicate, object and fact key are its fact's, and its subject too unless it names a body
-// acting for that state; its extractor is its article's (kg/write.py)
-OPTIONAL MATCH (c)-[:SUBJECT]->(own:Entity)
-WITH a, c, f, o, coalesce(own, fs) AS s
-OPTIONAL MATCH (c)-[r:ADDRESSEE|SPEAKER|AUTHORITY]->(x:Entity)
+# a claim's predicate and fact key are its fact's, its extractor its article's (kg/write.py)
+_CLAIMS = claim_ends("WHERE $article IS NULL OR a.id = $article") + """OPTIONAL MATCH (c)-[r:ADDRESSEE|SPEAKER|AUTHORITY]->(x:Entity)
 WITH a, c, f, s, o, collect({role: type(r), id: x.id, key: x.key}) AS others
 WHERE $keys IS NULL OR s.key IN $keys OR o.key IN $keys OR size([x IN others WHERE x.key IN $keys]) > 0
 RETURN c AS claim, f.predicate AS predicate, f.key AS fact, a.extractor AS extractor,
