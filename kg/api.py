@@ -42,10 +42,11 @@ ORPHAN_ENTITIES = "MATCH (e:Entity) WHERE {orphan} RETURN e.key AS key ORDER BY 
 # entities no list knows (keyed type:name): what a new spelling in this ingest may be
 KNOWN_ENTITIES = ("MATCH (e:Entity) WHERE e.key CONTAINS ':' "
                   "RETURN e.key AS key, e.type AS type, e.name AS name, e.aliases AS aliases")
-INCOMPLETE_CLAIMS = """
-MATCH (c:Claim)
-WHERE NOT (:Article)-[:STATES]->(c) OR NOT (c)-[:OF]->(:Fact)
-RETURN c.id AS id ORDER BY id
+INCOMPLETE = "MATCH (c:Claim) WHERE NOT (:Article)-[:STATES]->(c) OR NOT (c)-[:OF]->(:Fact)"
+# a claim has no id in the graph (kg/write.py): one is named by its article and place
+INCOMPLETE_CLAIMS = INCOMPLETE + """
+OPTIONAL MATCH (a:Article)-[:STATES]->(c)
+RETURN coalesce(a.id, '(no article)') + ' at ' + coalesce(toString(c.start), '?') AS claim ORDER BY claim
 """
 FACTS_MISCOUNTED = """
 MATCH (f:Fact)
@@ -130,7 +131,7 @@ class Health:
     counts: dict[str, int]
     half_written: list[str]
     orphan_entities: list[str]
-    incomplete_claims: list[str]
+    incomplete_claims: list[str]  # "article at start": a claim has no id in the graph
     insecure: list[str]
     miscounted_facts: list[str] = field(default_factory=list)
     miscounted_entities: list[str] = field(default_factory=list)
@@ -564,7 +565,7 @@ class KnowledgeGraph:
             counts=counts,
             half_written=[r["id"] for r in read(write.HALF_WRITTEN)],
             orphan_entities=[r["key"] for r in read(ORPHAN_ENTITIES.format(orphan=write.ORPHAN))],
-            incomplete_claims=[r["id"] for r in read(INCOMPLETE_CLAIMS)],
+            incomplete_claims=[r["claim"] for r in read(INCOMPLETE_CLAIMS)],
             insecure=insecure,
             miscounted_facts=[r["key"] for r in read(FACTS_MISCOUNTED)],
             miscounted_entities=[r["key"] for r in read(ENTITIES_MISCOUNTED)],
@@ -595,8 +596,7 @@ class KnowledgeGraph:
             done.append(f"removed {len(broken)} half-written articles ({', '.join(broken[:5])}): "
                         f"`kg ingest` their files to write them again")
         if health.incomplete_claims:
-            self.store.write([("MATCH (c:Claim) WHERE c.id IN $ids DETACH DELETE c",  # one pass: no Claim.id index
-                               {"ids": health.incomplete_claims})])
+            self.store.write([(INCOMPLETE + " DETACH DELETE c", {})])
             done.append(f"removed {len(health.incomplete_claims)} claims missing their article or fact")
         facts = [r["key"] for r in self.store.read("MATCH (f:Fact) RETURN f.key AS key ORDER BY key")]
         entities = [r["key"] for r in self.store.read("MATCH (e:Entity) RETURN e.key AS key ORDER BY key")]

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .resources import schema
+from .model import claim_id
+from .resources import rule_confidence, schema
 from .store import Store
 
 
@@ -31,16 +32,16 @@ WITH a, c, f, o, coalesce(own, fs) AS s
 CLAIMS = claim_ends() + """OPTIONAL MATCH (c)-[:ADDRESSEE]->(to:Entity)
 OPTIONAL MATCH (c)-[:SPEAKER]->(by:Entity)
 OPTIONAL MATCH (c)-[:AUTHORITY]->(body:Entity)
-RETURN c.id AS id, f.predicate AS predicate,
+RETURN f.predicate AS predicate, s.key AS subject_key, o.key AS object_key,
        {name: s.name, type: s.type, id: s.id} AS subject, {name: o.name, type: o.type, id: o.id} AS object,
        a.id AS article, a.outlet AS outlet, c.date AS date, c.date_precision AS date_precision,
        c.date_text AS date_text, c.evidence AS evidence, c.start AS start,
-       c.confidence AS confidence, c.rule AS rule, a.extractor AS extractor, c.role AS role, coalesce(c.former, false) AS former,
+       c.rule AS rule, a.extractor AS extractor, c.role AS role, coalesce(c.former, false) AS former,
        c.until AS until, f.articles AS articles_stating, size(f.outlets) AS outlets_stating,
        CASE WHEN to IS NULL THEN null ELSE {name: to.name, type: to.type, id: to.id} END AS addressee,
        CASE WHEN by IS NULL THEN null ELSE {name: by.name, type: by.type, id: by.id} END AS speaker,
        CASE WHEN body IS NULL THEN null ELSE {name: body.name, type: body.type, id: body.id} END AS authority
-ORDER BY article, start, predicate, id
+ORDER BY article, start, predicate, object_key, subject_key
 SKIP $skip LIMIT $limit
 """
 ENTITIES = """
@@ -77,10 +78,18 @@ def evidence_end(claim: dict) -> int | None:
     return claim["start"] + len(claim["evidence"])
 
 
+def claim_id_of(row: dict) -> str:
+    """A claim's id, not stored (kg/write.py): from its article, predicate, subject and object keys
+    and start."""
+    return claim_id(row["article"], row["predicate"], row["subject_key"], row["object_key"], row["start"])
+
+
 def claims(store: Store) -> Iterator[dict]:
     for row in _pages(store, CLAIMS):
-        row = {"id": row["id"], "predicate": row["predicate"], "modality": modality(row["predicate"]), **row}
+        row = {"id": claim_id_of(row), "predicate": row["predicate"], "modality": modality(row["predicate"]),
+               **row, "confidence": rule_confidence(row["rule"])}
         row["end"] = evidence_end(row)
+        del row["subject_key"], row["object_key"]
         yield {k: v for k, v in row.items() if v is not None}
 
 
@@ -190,23 +199,33 @@ def neo4j_csv(store: Store, folder: Path) -> CsvFiles:
         columns = list(node["properties"])
         key = node.get("key")
         header = [f"{c}:ID({label})" if c == key else f"{c}:{_admin_type(node['properties'][c])}" for c in columns]
-        order = f"ORDER BY n.{key}" if key else ""
-        rows = _pages(store, f"MATCH (n:{label}) RETURN n AS node, labels(n) AS labels {order} SKIP $skip LIMIT $limit")
+        if not key:
+            header = [f":ID({label})", *header]
+        rows = _pages(store, f"MATCH (n:{label}) RETURN n AS node, labels(n) AS labels, {_ref(label, 'n')} AS ref "
+                             f"ORDER BY ref SKIP $skip LIMIT $limit")
         written.nodes[f"{label.lower()}.csv"] = _csv(folder / f"{label.lower()}.csv", [*header, ":LABEL"], (
-            [node_["node"].get(c) for c in columns] + [";".join(sorted(node_["labels"]))] for node_ in rows))
+            ([] if key else [node_["ref"]]) + [node_["node"].get(c) for c in columns]
+            + [";".join(sorted(node_["labels"]))] for node_ in rows))
     for rel, spec in schema()["relationships"].items():
         ends = _ENDS.match(spec["description"])
         start, end = (_id_space(ends.group(1)), _id_space(ends.group(3))) if ends else ("Entity", "Entity")
-        start_key, end_key = schema()["nodes"][start]["key"], schema()["nodes"][end]["key"]
+        start_ref, end_ref = _ref(start, "a"), _ref(end, "b")
         props = [r["k"] for r in store.read(f"MATCH ()-[r:{rel}]->() UNWIND keys(r) AS k RETURN DISTINCT k ORDER BY k")]
         sample = store.read(f"MATCH ()-[r:{rel}]->() RETURN r LIMIT 1")
         types = [_value_type(sample[0]["r"].get(p)) if sample else "string" for p in props]
         header = [f":START_ID({start})", f":END_ID({end})", *(f"{p}:{t}" for p, t in zip(props, types)), ":TYPE"]
-        rows = _pages(store, f"MATCH (a:{start})-[r:{rel}]->(b:{end}) RETURN a.{start_key} AS from_id, "
-                             f"b.{end_key} AS to_id, r ORDER BY from_id, to_id SKIP $skip LIMIT $limit")
+        rows = _pages(store, f"MATCH (a:{start})-[r:{rel}]->(b:{end}) RETURN {start_ref} AS from_id, "
+                             f"{end_ref} AS to_id, r ORDER BY from_id, to_id SKIP $skip LIMIT $limit")
         written.relationships[f"{rel.lower()}.csv"] = _csv(folder / f"{rel.lower()}.csv", header, (
             [row["from_id"], row["to_id"], *(row["r"].get(p) for p in props), rel] for row in rows))
     return written
+
+
+def _ref(label: str, var: str) -> str:
+    """How the files name a node: by its key, or, for a node without one (a claim), by the engine's id,
+    which names it in the files only (a `:ID` column without a name is not imported as a property)."""
+    key = schema()["nodes"][label].get("key")
+    return f"{var}.{key}" if key else f"id({var})"
 
 
 def _value_type(value: Any) -> str:

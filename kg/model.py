@@ -91,9 +91,10 @@ class Claim:
     former: bool = False
 
 
-def claim_id(article_id: str, claim: Claim) -> str:
-    """A claim's id: the same statement at the same place of the same article is the same claim."""
-    raw = "|".join([article_id, claim.predicate, claim.subject, claim.object, str(claim.start)])
+def claim_id(article_id: str, predicate: str, subject: str, object_: str, start: int) -> str:
+    """A claim's id (entity keys for the subject and object): the same statement at the same place of
+    the same article is the same claim. The graph does not store it; the exports compute it again."""
+    raw = "|".join([article_id, predicate, subject, object_, str(start)])
     return hashlib.sha1(raw.encode()).hexdigest()[:20]
 
 

@@ -17,9 +17,9 @@ from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from . import __version__
-from .export import PAGE, claim_ends, evidence_end, modality
+from .export import PAGE, claim_ends, claim_id_of, evidence_end, modality
 from .errors import InputError, NotFound
-from .resources import folder
+from .resources import folder, rule_confidence
 from .store import Store
 
 DEFAULT_BASE = "https://kg.example.org/"
@@ -44,8 +44,8 @@ _CLAIMS = claim_ends("WHERE $article IS NULL OR a.id = $article") + """OPTIONAL 
 WITH a, c, f, s, o, collect({role: type(r), id: x.id, key: x.key}) AS others
 WHERE $keys IS NULL OR s.key IN $keys OR o.key IN $keys OR size([x IN others WHERE x.key IN $keys]) > 0
 RETURN c AS claim, f.predicate AS predicate, f.key AS fact, a.extractor AS extractor,
-       a.id AS article, s.id AS subject, o.id AS object, others
-ORDER BY c.id, a.id
+       a.id AS article, s.id AS subject, o.id AS object, s.key AS subject_key, o.key AS object_key, others
+ORDER BY article, c.start, predicate, object_key, subject_key
 SKIP $skip LIMIT $limit
 """
 _ARTICLES = """
@@ -191,7 +191,8 @@ def _pages_with(store: Store, cypher: str, params: dict) -> Iterator[dict]:
 
 def _claim(iris: Iris, row: dict) -> Iterator[Quad]:
     c = {**row["claim"], "predicate": row["predicate"], "modality": modality(row["predicate"]),
-         "fact": row["fact"], "extractor": row["extractor"], "former": row["claim"].get("former", False)}
+         "fact": row["fact"], "extractor": row["extractor"], "former": row["claim"].get("former", False),
+         "id": claim_id_of({**row, "start": row["claim"].get("start")}), "confidence": rule_confidence(row["claim"].get("rule"))}
     c["end"] = evidence_end(c)
     node, graph = iris.claim(c["id"]), iris.assertion(c["id"])
     subject, predicate, object_ = iris.entity(row["subject"]), term(c["predicate"]), iris.entity(row["object"])

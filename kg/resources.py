@@ -36,6 +36,30 @@ def data(name: str) -> dict:
         return tomllib.load(fh)
 
 
+DEFAULT_CONFIDENCE = 0.5  # a rule not yet measured
+
+
+@cache
+def measured_precision() -> dict[str, dict]:
+    """Each rule's tp, fp, precision and confidence, as `kg eval` measured them
+    (kg/data/rules/precision.toml)."""
+    path = PACKAGE / "data" / "rules" / "precision.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh).get("rule", {})
+
+
+def rule_confidence(rule: str | None) -> float | None:
+    """The confidence of the claims `rule` finds: its measured precision smoothed by its count, or
+    DEFAULT_CONFIDENCE while it is unmeasured; None without a rule. Claims do not store it
+    (kg/write.py), so one read back carries the precision measured last."""
+    if rule is None:
+        return None
+    score = measured_precision().get(rule)
+    return score.get("confidence", score["precision"]) if score else DEFAULT_CONFIDENCE
+
+
 @cache
 def extractor() -> str:
     """Which extraction made a claim: the kg version and a digest of the data files that steer it

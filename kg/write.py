@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .gazetteer import gazetteer
-from .model import Analysis, Article, Claim, claim_id, plain_reason
+from .model import Analysis, Article, Claim, plain_reason
 from .resources import entity_labels, extractor, schema
 from .store import Store, StoreError
 
@@ -78,20 +78,26 @@ PLAIN_REASONS = ("""[f IN coalesce(m.forms, [e.name]) | CASE WHEN e.key CONTAINS
                  """%(q)s + ' (no list knows it)' ELSE 'gazetteer alias ' + %(q)s END]"""
                  % {"q": """(CASE WHEN f CONTAINS "'" AND NOT f CONTAINS '"' THEN '"' + f + '"' """
                          """ELSE "'" + f + "'" END)"""})
+CLAIM_ROLES = ("SUBJECT", "ADDRESSEE", "SPEAKER", "AUTHORITY")  # a claim's links to the entities of its roles
 # A claim's predicate, object and fact key are its Fact's, and so is its subject unless a government
-# body's act counts for its state (then the claim's own SUBJECT link names the body: LINK_CLAIM_ROLE);
-# its modality is its predicate's (schema.toml), its extractor its article's: none is copied on the
-# claim. Written after the facts, linked to its fact here, so no statement looks a claim up by id
-# (Claim.id has no index). A value absent is null: not stored.
+# body's act counts for its state (then the claim's own SUBJECT link names the body); its modality is
+# its predicate's (schema.toml), its extractor its article's, its confidence its rule's and its id a
+# hash of its article, predicate, subject, object and start (model.claim_id): none is stored on the claim (schema v7), the
+# exports put them back. Written after the facts and linked here to its article, its fact and the
+# entities of its roles, so no statement looks a claim up. A value absent is null: not stored.
 CREATE_CLAIMS = """
 UNWIND $claims AS row
 MATCH (a:Article {id: row.article}), (f:Fact {key: row.fact})
-CREATE (a)-[:STATES]->(c:Claim {id: row.id})
-SET c.evidence = row.evidence, c.start = row.start, c.confidence = row.confidence, c.former = row.former,
+CREATE (a)-[:STATES]->(c:Claim)
+SET c.evidence = row.evidence, c.start = row.start, c.former = row.former,
     c.rule = intern(row.rule), c.role = intern(row.role), c.date = intern(row.date),
     c.date_precision = intern(row.date_precision), c.date_text = intern(row.date_text), c.until = intern(row.until)
 CREATE (c)-[:OF]->(f)
-"""
+WITH c, row
+UNWIND row.links AS link
+MATCH (e:Entity {key: link.entity})
+""" + "".join(f"FOREACH (_ IN CASE WHEN link.role = '{role}' THEN [1] ELSE [] END | CREATE (c)-[:{role}]->(e))\n"
+              for role in CLAIM_ROLES)
 # A Fact is one (predicate, subject, object) however many articles state it, with running counts,
 # so questions over the whole graph read facts, not every claim. An authority's act counts for its
 # state: the State Department's designation and the United States' are one fact.
@@ -166,11 +172,6 @@ MATCH (o:Entity {key: key})
 OPTIONAL MATCH (o)<-[:FACT_OBJECT]-(f:Fact {predicate: 'LEADS'})
 WITH o, count(f) AS facts
 SET o.leader_facts = CASE WHEN facts > 0 THEN facts END
-"""
-LINK_CLAIM_ROLE = """
-UNWIND $links AS row
-MATCH (:Article {id: row.article})-[:STATES]->(c:Claim {id: row.claim}), (e:Entity {key: row.entity})
-CREATE (c)-[:%s]->(e)
 """
 ADD_ALIASES = """
 UNWIND $rows AS row
@@ -368,11 +369,11 @@ def _count(facts: dict[str, dict], r: Analysis, c: Claim) -> str:
     return key
 
 
-def _claim_row(article: Article, c: Claim, cid: str, fact: str) -> dict:
+def _claim_row(article: Article, c: Claim, fact: str, links: list[dict]) -> dict:
     """A claim stores no `end` (its evidence ends it: start + length) and `former` only when true:
     readers take `coalesce(c.former, false)` (two properties of every claim, ~15% of their memory)."""
-    return {"id": cid, "article": article.id, "fact": fact,
-            "evidence": c.evidence, "start": c.start, "confidence": c.confidence, "rule": c.rule, "role": c.role,
+    return {"article": article.id, "fact": fact, "links": links,
+            "evidence": c.evidence, "start": c.start, "rule": c.rule, "role": c.role,
             "former": c.former or None, "date": c.date, "date_precision": c.date_precision,
             "date_text": c.date_text, "until": c.until}
 
@@ -410,7 +411,7 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
     if agencies:
         out.append((LINK_AGENCIES, {"pairs": [{"body": b, "country": c} for b, c in sorted(agencies)]}))
 
-    mentions, claims, links, facts = [], [], defaultdict(list), {}
+    mentions, claims, facts = [], [], {}
     for r in batch:
         grouped = defaultdict(list)
         for m in r.mentions:
@@ -421,22 +422,16 @@ def statements(batch: list[Analysis], replaced: References = References()) -> li
             mentions.append({"article": r.article.id, "entity": key, "forms": distinct, "count": len(forms),
                              "reasons": None if _plain(key, distinct, reasons) else reasons})
         for c in r.claims:
-            cid = claim_id(r.article.id, c)
             fact = _count(facts, r, c)
-            claims.append(_claim_row(r.article, c, cid, fact))
             own_subject = c.subject if c.subject != facts[fact]["subject"] else None  # a body acting for its state
-            for rel, key in (("SUBJECT", own_subject), ("ADDRESSEE", c.addressee), ("SPEAKER", c.speaker),
-                             ("AUTHORITY", c.authority)):
-                if key:
-                    links[rel].append({"article": r.article.id, "claim": cid, "entity": key})
+            links = [{"role": role, "entity": key} for role, key in zip(
+                CLAIM_ROLES, (own_subject, c.addressee, c.speaker, c.authority)) if key]
+            claims.append(_claim_row(r.article, c, fact, links))
     if mentions:
         out.append((MERGE_MENTIONS, {"mentions": mentions}))
     if claims:
         out.append((MERGE_FACTS % SOURCES_KEPT, {"facts": list(facts.values())}))
         out.append((CREATE_CLAIMS, {"claims": claims}))
-    for rel in ("SUBJECT", "ADDRESSEE", "SPEAKER", "AUTHORITY"):
-        if links[rel]:
-            out.append((LINK_CLAIM_ROLE % rel, {"links": links[rel]}))
     # new spellings and reasons are merged into each entity's sorted lists, at a cost that does not
     # grow with the number of articles mentioning it; entities that replaced or removed articles
     # mentioned are recomputed from their remaining mentions

@@ -19,7 +19,7 @@ LIMIT $limit
 MATCH (f)-[:FACT_SUBJECT]->(s:Entity), (f)-[:FACT_OBJECT]->(o:Entity)
 OPTIONAL MATCH (f)<-[:OF]-(c:Claim)
 WHERE c.date_text IS NOT NULL AND (c.date = f.first_date OR f.first_date IS NULL)
-WITH f, date, undated, s, o, c ORDER BY c.id
+WITH f, date, undated, s, o, c ORDER BY c.date_text
 WITH f, date, undated, s, o, collect(c.date_text) AS words
 RETURN date, CASE WHEN f.first_date IS NOT NULL THEN 'claim' WHEN f.first_seen IS NOT NULL THEN 'article'
                   ELSE 'undated' END AS dated_by, head(words) AS date_text,

@@ -1,30 +1,46 @@
 """The engine keeps the graph in memory, so claims and mentions store only what they cannot reach
-(schema v5, v6): a claim's predicate, fact key, object, modality and extractor come from its fact,
-its predicate and its article, and its subject from its fact unless a body acted for its state; a
+(schema v5 to v7): a claim's predicate, fact key, object, modality and extractor come from its fact,
+its predicate and its article, its subject from its fact unless a body acted for its state, its
+confidence from its rule and its id from its article, predicate, subject, object and start; a
 mention stores its forms and count only when they are not the usual ones, and its merge reasons
 only when its forms do not give them. What readers get is what they got when each claim and
 mention carried them."""
 from __future__ import annotations
 
 from conftest import EXAMPLES
+from kg.export import claim_ends
+from kg.extract.rules import rules
+from kg.model import claim_id
+from kg.pipeline import analyse_all
+from kg.read import read_articles
 from kg.resources import schema
 
 LISTING = "Canada listed the {name} as a terrorist entity in 2012.\n"
 
 
-def test_a_claim_stores_neither_predicate_modality_fact_nor_extractor_and_the_export_gives_them(graph):
+def test_a_claim_stores_neither_id_predicate_modality_fact_extractor_nor_confidence_and_the_export_gives_them(graph):
     graph.ingest([EXAMPLES])
     stored = {k for r in graph.store.read("MATCH (c:Claim) RETURN keys(c) AS keys") for k in r["keys"]}
-    assert stored and not stored & {"predicate", "modality", "fact", "extractor", "end"}
-    facts = {r["id"]: r for r in graph.store.read(
-        "MATCH (a:Article)-[:STATES]->(c:Claim)-[:OF]->(f:Fact) "
-        "RETURN c.id AS id, f.predicate AS predicate, a.extractor AS extractor")}
+    assert stored and not stored & {"id", "predicate", "modality", "fact", "extractor", "end", "confidence"}
+    facts = {(r["article"], r["start"], r["subject"], r["object"]): r for r in graph.store.read(
+        claim_ends() + "RETURN a.id AS article, c.start AS start, s.name AS subject, o.name AS object, "
+                       "c.rule AS rule, f.predicate AS predicate, a.extractor AS extractor")}
+    confidence = {r.id: r.confidence for r in rules()}
     exported = list(graph.claims())
-    assert len(exported) == len(facts) > 10
+    assert len(exported) == len({c["id"] for c in exported}) == len(facts) > 10
     for claim in exported:
-        assert claim["predicate"] == facts[claim["id"]]["predicate"]
+        stored = facts[claim["article"], claim["start"], claim["subject"]["name"], claim["object"]["name"]]
+        assert claim["predicate"] == stored["predicate"]
         assert claim["modality"] == schema()["predicates"][claim["predicate"]]["modality"]
-        assert claim["extractor"] == facts[claim["id"]]["extractor"]
+        assert claim["extractor"] == stored["extractor"]
+        assert claim["confidence"] == confidence[stored["rule"]]
+
+
+def test_a_claims_id_is_the_one_its_analysis_gave_it(graph):
+    [analysis] = analyse_all(read_articles([EXAMPLES / "2019-04-us-lists-irgc.txt"]))
+    graph.write_analysed([analysis])
+    assert {c["id"] for c in graph.claims()} == {
+        claim_id(analysis.article.id, c.predicate, c.subject, c.object, c.start) for c in analysis.claims}
 
 
 def test_a_claim_links_its_own_subject_only_when_a_body_acted_for_its_state(graph, tmp_path):
@@ -84,12 +100,14 @@ def test_an_entitys_aliases_and_reasons_come_back_from_the_mentions_that_remain(
 
 def test_a_claim_that_lost_its_fact_is_incomplete_and_repair_removes_it(graph):
     graph.ingest([EXAMPLES])
-    [lost] = graph.store.read("MATCH (c:Claim) WITH c ORDER BY c.id LIMIT 1 RETURN c.id AS id")
-    graph.store.write([("MATCH (c:Claim {id: $id})-[r:OF]->() DELETE r", lost)])
-    assert graph.doctor().incomplete_claims == [lost["id"]]  # its predicate is its fact's
+    first = "MATCH (a:Article)-[:STATES]->(c:Claim) WITH a, c ORDER BY a.id, c.start LIMIT 1 "
+    [lost] = graph.store.read(first + "RETURN a.id AS article, c.start AS start")
+    graph.store.write([(first + "MATCH (c)-[r:OF]->() DELETE r", {})])
+    assert graph.doctor().incomplete_claims == [f"{lost['article']} at {lost['start']}"]  # its predicate is its fact's
+    before = graph.store.read("MATCH (c:Claim) RETURN count(c) AS n")[0]["n"]
     graph.repair()
     assert graph.doctor().incomplete_claims == []
-    assert lost["id"] not in {c["id"] for c in graph.claims()}
+    assert graph.store.read("MATCH (c:Claim) RETURN count(c) AS n")[0]["n"] == before - 1
 
 
 def test_a_claim_stores_former_only_when_true_and_its_end_is_where_its_evidence_ends(graph, tmp_path):

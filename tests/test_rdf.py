@@ -79,8 +79,7 @@ CALL_FOR_DESIGNATION = """
 MATCH (a:Article {id: '2021-06-uk-debate'}), (mp:Entity {id: 'person-tom-ashdown'}),
       (body:Entity {id: 'uk-home-office'}), (g:Entity {id: 'irgc'})
 MERGE (f:Fact {key: 'CALLED_FOR_DESIGNATION|' + mp.key + '|' + g.key}) ON CREATE SET f.predicate = 'CALLED_FOR_DESIGNATION'
-CREATE (a)-[:STATES]->(c:Claim {id: 'call-1',
-        evidence: 'Ashdown urged the Home Office to proscribe the IRGC.', start: 0, end: 52, confidence: 0.8}),
+CREATE (a)-[:STATES]->(c:Claim {evidence: 'Ashdown urged the Home Office to proscribe the IRGC.', start: 0}),
        (c)-[:SPEAKER]->(mp), (c)-[:ADDRESSEE]->(body), (c)-[:OF]->(f)
 MERGE (f)-[:FACT_SUBJECT]->(mp)
 MERGE (f)-[:FACT_OBJECT]->(g)
@@ -92,14 +91,15 @@ def test_claim_resources_carry_modality_evidence_and_provenance(graph):
     graph.store.write([(CALL_FOR_DESIGNATION, {})])
     data = parse(export(graph, "trig"), "trig")
     iris = rdf.Iris()
-    call = iris.claim("call-1")
+    [call_id] = [c["id"] for c in graph.claims() if c["evidence"].startswith("Ashdown urged")]
+    call = iris.claim(call_id)
     assert data.value(call, KGO.predicate) == KGO.calledForDesignation
     assert data.value(call, KGO.modality) == Literal("called_for")
     assert data.value(call, KGO.addressee) == iris.entity("uk-home-office")
     assert data.value(call, KGO.speaker) == iris.entity("person-tom-ashdown")
     # the call's statement lives only in its own named graph, never as a bare fact
     statement = (iris.entity("person-tom-ashdown"), KGO.calledForDesignation, iris.entity("irgc"))
-    assert statement in data.graph(iris.assertion("call-1")) and statement not in data.default_graph
+    assert statement in data.graph(iris.assertion(call_id)) and statement not in data.default_graph
     us = iris.entity("united-states")
     (designation,) = [c for c in data.subjects(KGO.subject, us) if data.value(c, KGO.object) == iris.entity("irgc")
                       and data.value(c, KGO.predicate) == KGO.designatedAsTerrorist]

@@ -186,7 +186,7 @@ def test_doctor_finds_half_written_articles_orphans_and_broken_claims(homes):
         graph.store.write([
             ("MATCH (a:Article {id: $id}) SET a.status = 'writing'", {"id": "2021-06-uk-debate"}),
             ("CREATE (:Entity:Person {key: 'person:nobody', id: 'nobody', name: 'Nobody', type: 'Person'})", {}),
-            ("MATCH (c:Claim) WITH c ORDER BY c.id LIMIT 1 MATCH (c)-[r:OF]->() DELETE r", {}),
+            ("MATCH (c:Claim) WITH c ORDER BY c.start LIMIT 1 MATCH (c)-[r:OF]->() DELETE r", {}),
         ])
     result = run_kg(home, "doctor")
     assert result.returncode == 1

@@ -36,3 +36,11 @@ def test_falkordb_statements_cover_every_key_and_index():
     found_indexes = set(re.findall(r"CREATE INDEX FOR \(n:(\w+)\) ON \(n\.(\w+)\)", text))
     assert found_keys == keys
     assert found_indexes == indexes | keys  # FalkorDB needs an index under each constraint
+
+
+def test_every_browser_caption_names_a_property_its_label_has():
+    style = (folder("schema") / "browser-style.grass").read_text()
+    for label, caption in re.findall(r"node\.(\w+)\s*\{[^}]*caption:\s*\"\{(\w+)\}\"", style):
+        node = SCHEMA["nodes"][label]
+        properties = SCHEMA["nodes"]["Entity"]["properties"] if node.get("entity") else node["properties"]
+        assert caption in properties, f"node.{label} is captioned by {caption}, which it does not have"

@@ -19,7 +19,7 @@ from spacy.vocab import Vocab
 
 from ..dates import resolve_date
 from ..gazetteer import gazetteer
-from ..model import Article, Claim, Entity, Mention, claim_id, gather
+from ..model import Article, Claim, Entity, Mention, gather
 from .chunks import adopted
 from ..resources import schema
 from .finders import CHECKS, PAIR_FINDERS, ROLE_FINDERS, Arg, Binding, Memory, home_state
@@ -224,7 +224,7 @@ def link(paragraphs: list[tuple[int, Doc]]) -> None:
 def extract(article: Article, paragraphs: list[tuple[int, Doc]]) -> Extraction:
     """Every claim of the article's parsed paragraphs (offset, doc), each once."""
     link(paragraphs)
-    claims: dict[str, Claim] = {}
+    claims: dict[tuple, Claim] = {}  # by predicate, subject, object and place
     entities: dict[str, Entity] = {}
     mentions: list[Mention] = []
     for offset, doc in paragraphs:
@@ -236,7 +236,7 @@ def extract(article: Article, paragraphs: list[tuple[int, Doc]]) -> Extraction:
             for f in resolve_conflicts(found):
                 claim = to_claim(article, offset, f)
                 if claim is not None:
-                    claims.setdefault(claim_id(article.id, claim), claim)
+                    claims.setdefault((claim.predicate, claim.subject, claim.object, claim.start), claim)
                     for arg in (f.subject, f.object, f.addressee):  # named inside a word: "U.N.-designated"
                         if isinstance(arg, Named) and arg.kb_id_ not in entities:
                             entities[arg.kb_id_] = gazetteer().entities[arg.kb_id_]

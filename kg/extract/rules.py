@@ -12,13 +12,12 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import InputError
-from ..resources import PACKAGE, schema
+from ..resources import DEFAULT_CONFIDENCE, PACKAGE, measured_precision, rule_confidence, schema
 from . import relations  # noqa: F401  (registers the leadership, unit and backing finders)
 from .finders import CHECKS, PAIR_FINDERS, ROLE_FINDERS
 from .lexicon import lexicon
 
 RULES_DIR = PACKAGE / "data" / "rules"
-DEFAULT_CONFIDENCE = 0.5  # a rule not yet measured
 
 
 class RuleError(InputError):
@@ -107,15 +106,7 @@ def _rule(row: dict, family: str, path: Path, measured: dict) -> Rule:
     return Rule(id=rid, family=family, predicate=row["predicate"], modality=modality, pattern=pattern,
                 anchor=pattern[0]["RIGHT_ID"], description=row.get("description", ""), roles=roles, pairs=pairs,
                 requires=requires, examples=row.get("examples", []), counter_examples=row.get("counter_examples", []),
-                confidence=score.get("confidence", score["precision"]) if score else DEFAULT_CONFIDENCE, measured=score)
-
-
-def measured_precision() -> dict[str, dict]:
-    path = RULES_DIR / "precision.toml"
-    if not path.exists():
-        return {}
-    with path.open("rb") as fh:
-        return tomllib.load(fh).get("rule", {})
+                confidence=rule_confidence(rid), measured=score)
 
 
 @cache
