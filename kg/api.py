@@ -30,7 +30,7 @@ from .content import ContentStore
 from .errors import InputError
 from .model import Analysis, Article
 from .read import DEFAULT_MAX_BYTES, Copy, Problem, read_articles
-from .resources import entity_labels, extractor, schema
+from .resources import entity_labels, extractor, schema, schema_upgrades
 from .store import FalkorStore, Neo4jStore, Rows, Store, StoreError
 
 if TYPE_CHECKING:
@@ -81,11 +81,23 @@ class GraphVersionError(StoreError):
     """The graph was written under another schema version: kg would read or extend it wrongly."""
 
 
+def upgrades(recorded: int) -> list[dict] | None:
+    """The steps of schema/upgrades.toml from version `recorded` to kg's, in order; None when there is no path."""
+    steps, version = [], recorded
+    while version != schema()["version"]:
+        if version not in schema_upgrades():
+            return None
+        steps.append(schema_upgrades()[version])
+        version = steps[-1]["to"]
+    return steps
+
+
 def version_problem(recorded: int | None) -> str | None:
     if recorded in (None, schema()["version"]):
         return None
-    return (f"the graph was written with schema version {recorded}, kg uses {schema()['version']}: "
-            f"ingest the articles again into a new graph")
+    mend = ("`kg doctor --repair` upgrades it" if upgrades(recorded) is not None
+            else "ingest the articles again into a new graph")
+    return f"the graph was written with schema version {recorded}, kg uses {schema()['version']}: {mend}"
 
 
 @dataclass
@@ -586,6 +598,12 @@ class KnowledgeGraph:
         and remove orphans. Returns one line per thing done."""
         done = []
         health = self.doctor()
+        for step in upgrades(health.graph_schema_version or schema()["version"]) or []:
+            self.store.write([(statement, {}) for statement in step["statements"]]
+                             + [("MATCH (s:Schema) SET s.version = $to", {"to": step["to"]})])
+            done.append(f"upgraded the graph from schema version {step['from']} to {step['to']}: {step['reason']}")
+        if done:
+            health = self.doctor()
         if isinstance(self.store, FalkorStore):
             for pid in health.other_engines:
                 os.kill(pid, signal.SIGKILL)  # its copy of the data diverged: nothing of it is to be kept

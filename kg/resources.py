@@ -25,6 +25,13 @@ def schema() -> dict:
         return tomllib.load(fh)
 
 
+@cache
+def schema_upgrades() -> dict[int, dict]:
+    """schema/upgrades.toml: each step, by the version it upgrades a graph from."""
+    with (folder("schema") / "upgrades.toml").open("rb") as fh:
+        return {step["from"]: step for step in tomllib.load(fh)["upgrade"]}
+
+
 def entity_labels() -> list[str]:
     return [label for label, node in schema()["nodes"].items() if node.get("entity")]
 

@@ -213,6 +213,20 @@ def test_a_graph_of_another_schema_version_is_reported_and_not_queried(homes):
     assert not refused.stdout
 
 
+def test_repair_upgrades_a_graph_of_schema_version_6_and_its_claims_read_back_the_same(graph):
+    graph.ingest([EXAMPLES])
+    before = list(graph.claims())
+    graph.store.write([("MATCH (c:Claim) SET c.id = 'a v6 id', c.confidence = 0.5", {}),  # what v6 stored
+                       ("MATCH (s:Schema) SET s.version = 6", {})])
+    assert graph.doctor().problems == [f"the graph was written with schema version 6, kg uses {VERSION}: "
+                                       "`kg doctor --repair` upgrades it"]
+    assert graph.repair()[0].startswith("upgraded the graph from schema version 6 to 7")
+    assert graph.doctor().problems == [] and graph.doctor().graph_schema_version == VERSION
+    assert graph.store.read("MATCH (c:Claim) WHERE c.id IS NOT NULL OR c.confidence IS NOT NULL RETURN count(c) AS n") \
+        == [{"n": 0}]
+    assert list(graph.claims()) == before
+
+
 def test_doctor_on_each_backend_records_and_checks_the_schema_version(graph):
     assert graph.doctor().graph_schema_version is None
     graph.ingest([EXAMPLES])
