@@ -84,12 +84,12 @@ class GraphVersionError(StoreError):
 def upgrades(recorded: int) -> list[dict] | None:
     """The steps of schema/upgrades.toml from version `recorded` to kg's, in order; None when there is no path."""
     steps, version = [], recorded
-    while version != schema()["version"]:
+    while version < schema()["version"]:  # each step goes up (tests/test_schema.py)
         if version not in schema_upgrades():
             return None
         steps.append(schema_upgrades()[version])
         version = steps[-1]["to"]
-    return steps
+    return steps if version == schema()["version"] else None
 
 
 def version_problem(recorded: int | None) -> str | None:
@@ -529,9 +529,11 @@ class KnowledgeGraph:
         """Write the graph as GraphML (Gephi, networkx, yEd); returns the number of edges."""
         return export.graphml(self.store, out)
 
+    @_writes
     def export_neo4j_csv(self, folder: str | Path) -> export.CsvFiles:
         """Write CSV files for `neo4j-admin database import full` into `folder`: what it wrote,
-        with the command that imports it."""
+        with the command that imports it. Under the writer lock: the files name claims by the
+        engine's ids, which a concurrent write could give to other nodes between two files."""
         return export.neo4j_csv(self.store, Path(folder))
 
     def view(self, out: str | Path | None = None, entity: str | None = None, query: str | None = None,

@@ -36,7 +36,7 @@ MATCH (a:Article)-[:STATES]->(c)
 // order and cut on the sort keys alone, then read the rest for the rows kept
 WITH cs, f, o, c, a, f.predicate AS predicate, o.name AS object, coalesce(c.date, a.date) AS date, a.id AS article
 // an article's claims of one fact in reading order, then by subject (two bodies of one state in one
-// sentence), so the order is total
-ORDER BY predicate, object, date, article, c.start, cs.name, cs.key
+// sentence) and the keys of two entities of one name, so the order is total
+ORDER BY predicate, object, date, article, c.start, cs.name, cs.key, o.key
 LIMIT $limit
 RETURN cs.name AS subject, predicate, object, article, a.outlet AS outlet, date, c.evidence AS evidence

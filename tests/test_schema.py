@@ -2,7 +2,7 @@
 import re
 import tomllib
 
-from kg.resources import folder
+from kg.resources import folder, schema_upgrades
 from kg.store import schema_statements
 
 SCHEMA = tomllib.loads((folder("schema") / "schema.toml").read_text())
@@ -44,3 +44,8 @@ def test_every_browser_caption_names_a_property_its_label_has():
         node = SCHEMA["nodes"][label]
         properties = SCHEMA["nodes"]["Entity"]["properties"] if node.get("entity") else node["properties"]
         assert caption in properties, f"node.{label} is captioned by {caption}, which it does not have"
+
+
+def test_every_upgrade_step_goes_up_to_at_most_the_current_version():
+    for step in schema_upgrades().values():
+        assert step["from"] < step["to"] <= SCHEMA["version"] and step["statements"], step
